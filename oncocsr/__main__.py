@@ -1,0 +1,5 @@
+import sys
+
+from oncocsr.cli import main
+
+sys.exit(main())

@@ -1,0 +1,83 @@
+"""ISO 8601 dates of SDTM, partial dates and their imputation (SAP section 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DAYS_PER_MONTH = 30.4375
+
+_ISO = r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?:T[\d:.]*)?$"
+
+
+def parse_iso8601(values: pd.Series) -> pd.DataFrame:
+    """Split ISO 8601 strings into year, month, day and a precision.
+
+    Precision is ``"day"`` (full date; datetimes keep their date part), ``"month"``, ``"year"``,
+    ``""`` for a missing value and ``"invalid"`` for anything else (SAP section 3: a date with a
+    missing year is never imputed). ``date`` holds the full date where the precision is ``"day"``.
+    """
+    text = values.fillna("").astype(str).str.strip()
+    parts = text.str.extract(_ISO)
+    year = pd.to_numeric(parts["year"], errors="coerce")
+    month = pd.to_numeric(parts["month"], errors="coerce")
+    day = pd.to_numeric(parts["day"], errors="coerce")
+    precision = np.select(
+        [text.eq(""), day.notna(), month.notna(), year.notna()],
+        ["", "day", "month", "year"],
+        default="invalid",
+    )
+    full = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": month, "day": day}).where(precision == "day"),
+        errors="coerce",
+    )
+    precision = np.where((precision == "day") & full.isna(), "invalid", precision)
+    return pd.DataFrame(
+        {"year": year, "month": month, "day": day, "precision": precision, "date": full},
+        index=values.index,
+    )
+
+
+def to_date(values: pd.Series) -> pd.Series:
+    """Full dates only; partial, missing and invalid values become NaT."""
+    return parse_iso8601(values)["date"]
+
+
+def impute_date(values: pd.Series, rule: str, ceiling: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Impute partial dates by ``rule`` and return ``date`` and the ``flag`` (``D``, ``M`` or ``""``).
+
+    ``"last"`` takes the last day of the month (or year), ``"first"`` the first; a ``ceiling``
+    caps the imputed date (SAP section 3: response dates are never imputed after the data cutoff).
+    A value with a missing year stays missing.
+    """
+    if rule not in ("first", "last"):
+        raise ValueError(f"unknown imputation rule {rule!r}")
+    parsed = parse_iso8601(values)
+    year_start = pd.to_datetime(
+        pd.DataFrame({"year": parsed["year"], "month": 1, "day": 1}), errors="coerce"
+    )
+    month_start = pd.to_datetime(
+        pd.DataFrame({"year": parsed["year"], "month": parsed["month"], "day": 1}), errors="coerce"
+    )
+    if rule == "first":
+        by_month, by_year = month_start, year_start
+    else:
+        by_month = month_start + pd.offsets.MonthEnd(0)
+        by_year = year_start + pd.offsets.YearEnd(0)
+    precision = parsed["precision"]
+    imputed = parsed["date"].where(precision == "day")
+    imputed = imputed.where(precision != "month", by_month)
+    imputed = imputed.where(precision != "year", by_year)
+    flag = pd.Series(
+        np.select([precision == "month", precision == "year"], ["D", "M"], ""), index=values.index
+    )
+    if ceiling is not None:
+        capped = (flag != "") & (imputed > ceiling)
+        imputed = imputed.mask(capped, ceiling)
+    return pd.DataFrame({"date": imputed, "flag": flag}, index=values.index)
+
+
+def study_day(dates: pd.Series, reference: pd.Series) -> pd.Series:
+    """Study day with no day 0 (SAP section 3): on/after the reference ``+1``, before it not."""
+    delta = (dates - reference).dt.days
+    return delta.where(delta < 0, delta + 1).astype("Int64")
