@@ -28,9 +28,8 @@ def parse_iso8601(values: pd.Series) -> pd.DataFrame:
         default="invalid",
     )
     full = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": month, "day": day}).where(precision == "day"),
-        errors="coerce",
-    )
+        pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
+    ).where(precision == "day")
     precision = np.where((precision == "day") & full.isna(), "invalid", precision)
     return pd.DataFrame(
         {"year": year, "month": month, "day": day, "precision": precision, "date": full},

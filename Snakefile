@@ -1,0 +1,20 @@
+# Reproducible clinical study report pipeline: locked SDTM snapshot -> checks -> ADaM -> ARD -> CSR.
+# Layout and output contract: DESIGN.md; what is computed: SAP.md.
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/ingest.smk"
+include: "rules/checks.smk"
+include: "rules/adam.smk"
+include: "rules/analysis.smk"
+include: "rules/tlf.smk"
+include: "rules/report.smk"
+
+
+rule all:
+    input:
+        expand("results/{cut}/csr.pdf", cut=CUTS),
+    default_target: True
