@@ -43,7 +43,7 @@ def to_date(values: pd.Series) -> pd.Series:
 
 
 def impute_date(values: pd.Series, rule: str, ceiling: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Impute partial dates by ``rule`` and return ``date`` and the ``flag`` (``D``, ``M`` or ``""``).
+    """Impute partial dates by ``rule``; return ``date`` and ``flag`` (``D``, ``M`` or ``""``).
 
     ``"last"`` takes the last day of the month (or year), ``"first"`` the first; a ``ceiling``
     caps the imputed date (SAP section 3: response dates are never imputed after the data cutoff).

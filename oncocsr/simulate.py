@@ -612,7 +612,10 @@ def _treatment_and_toxicity(rng, n, treatment_end, horizon, stop, end_reason):
     grade_cdf = np.cumsum(np.array([term[4] for term in _AE_TERMS]), axis=1)
     cycle = 0
     while True:
-        active = np.flatnonzero((day < treatment_end) & (day <= horizon) & (day < stop))
+        # Every treated subject receives the first dose, whatever happens on that day.
+        active = np.flatnonzero(
+            ((day < treatment_end) & (day <= horizon) & (day < stop)) | (cycle == 0)
+        )
         if active.size == 0:
             break
         hour = rng.integers(8, 12, active.size)

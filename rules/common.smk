@@ -1,4 +1,5 @@
 import hashlib
+import re
 from pathlib import Path
 
 from snakemake.utils import min_version, validate
@@ -84,3 +85,24 @@ def sdtm_inputs(required, optional=()):
 
 def cut_params(wildcards):
     return {"name": wildcards.cut, **config["cuts"][wildcards.cut]}
+
+
+def pipeline_identity():
+    """Version and commit of the workflow code, for the report's title page."""
+    import subprocess
+
+    from oncocsr import __version__
+
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    return {"version": __version__, "commit": commit}
+
+
+PIPELINE = pipeline_identity()

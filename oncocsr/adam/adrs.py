@@ -172,7 +172,7 @@ def _previous(pairs: pd.DataFrame, name: str) -> pd.Series:
 def _hierarchy(
     records: pd.DataFrame, subjects: pd.Index, sd_min_days: int, top: dict[str, pd.Series]
 ) -> pd.DataFrame:
-    """Best response per subject: ``top`` categories first (CR, PR), then SD, NON-CR/NON-PD, PD, NE."""
+    """Best response per subject: ``top`` (CR, PR) first, then SD, NON-CR/NON-PD, PD, NE."""
     late = (records["ADT"] - records["STARTDT"]).dt.days >= sd_min_days
     by = records["USUBJID"]
 
@@ -261,8 +261,12 @@ def derive_adrs(
                 "USUBJID": subjects,
                 "PARAMCD": code,
                 "AVALC": avalc.to_numpy(),
-                "ADT": adt.to_numpy(),
+                "ADT": pd.to_datetime(adt.to_numpy()),
+                "ADTF": "",
+                "VISIT": "",
+                "ANL01FL": "",
                 "SRCVAR": source,
+                "SRCSEQ": np.nan,
             }
         )
 
@@ -302,7 +306,8 @@ def derive_adrs(
             treated["STARTDT"],
         ),
     ]
-    adrs = pd.concat(parts, ignore_index=True)
+    # An empty OVR part (no assessments at all) would blur the column types of the others.
+    adrs = pd.concat([part for part in parts if not part.empty], ignore_index=True)
     adrs["PARAM"] = adrs["PARAMCD"].map(PARAMS)
     adrs["AVAL"] = adrs["AVALC"].map(RESPONSE_AVAL).astype(float)
     adrs["SRCDOM"] = np.where(adrs["PARAMCD"] == "OVR", "RS", "")

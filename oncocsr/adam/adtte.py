@@ -149,8 +149,13 @@ def derive_pfs(
     )
     seq = np.select(
         [cnsr == 1, cnsr == 2, cnsr == 3, cnsr == 4],
-        [np.nan, before_therapy["SRCSEQ"], before_event["SRCSEQ"], last_overall["SRCSEQ"]],
-        default=event["SRCSEQ"],
+        [
+            np.nan,
+            before_therapy["SRCSEQ"].astype(float),
+            before_event["SRCSEQ"].astype(float),
+            last_overall["SRCSEQ"].astype(float),
+        ],
+        default=event["SRCSEQ"].astype(float),
     )
     censored_at_start = (cnsr == 1) | ((cnsr > 1) & np.isnan(seq))
     out = pd.DataFrame(

@@ -1,0 +1,84 @@
+"""Rendering: Jinja2 templates to HTML, WeasyPrint to PDF (DESIGN.md, report rendering).
+
+Templates autoescape and fail on undefined names; data values are text, never markup. WeasyPrint
+fetches only files under the allowed folders (the project and the pinned font files).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jinja2
+import matplotlib
+from markupsafe import Markup
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONTS = {
+    ("normal", "normal"): "DejaVuSans.ttf",
+    ("bold", "normal"): "DejaVuSans-Bold.ttf",
+    ("normal", "italic"): "DejaVuSans-Oblique.ttf",
+    ("bold", "italic"): "DejaVuSans-BoldOblique.ttf",
+}
+
+
+def environment(template_dir: str | Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def font_faces() -> Markup:
+    """@font-face rules for the DejaVu files that matplotlib ships (a pinned dependency)."""
+    rules = []
+    for (weight, style), name in FONTS.items():
+        uri = (FONT_DIR / name).as_uri()
+        rules.append(
+            "@font-face { font-family: 'CSR Sans'; "
+            f"src: url('{uri}'); font-weight: {weight}; font-style: {style}; }}"
+        )
+    return Markup("\n".join(rules))
+
+
+def restricted_fetcher(allowed_roots: list[Path]):
+    """A WeasyPrint url_fetcher that serves local files under ``allowed_roots`` and nothing else."""
+    import weasyprint
+
+    roots = [Path(root).resolve() for root in allowed_roots]
+
+    def fetch(url: str, *args, **kwargs):
+        parsed = urlparse(url)
+        if parsed.scheme == "data":
+            return weasyprint.default_url_fetcher(url, *args, **kwargs)
+        if parsed.scheme != "file":
+            raise ValueError(f"refused to fetch {url!r}: only project files are allowed")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(root) for root in roots):
+            raise ValueError(f"refused to fetch {url!r}: outside the project")
+        return {"file_obj": open(path, "rb"), "filename": path.name}
+
+    return fetch
+
+
+def write_pdf(
+    html: str, output: str | Path, *, base_dir: str | Path, allowed_roots: list[Path], epoch: int
+) -> None:
+    """Render HTML to PDF with bytes that depend only on the inputs.
+
+    ``SOURCE_DATE_EPOCH`` fixes any date the PDF writer would otherwise take from the clock.
+    """
+    import weasyprint
+
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    document = weasyprint.HTML(
+        string=html,
+        base_url=str(Path(base_dir).resolve()),
+        url_fetcher=restricted_fetcher([*allowed_roots, FONT_DIR]),
+    )
+    document.write_pdf(str(output), uncompressed_pdf=False)

@@ -1,0 +1,52 @@
+rule adsl:
+    input:
+        unpack(sdtm_inputs(["dm", "ds", "ex"], ["suppdm", "rs", "tu", "tr", "cm", "ae"])),
+    output:
+        "results/{cut}/adam/adsl.parquet",
+    params:
+        cut=cut_params,
+        reference_start=config["reference_start"],
+        code=code_hash("scripts/adsl.py", *library("adam/adsl", "dates", "io")),
+    log:
+        "results/{cut}/logs/adsl.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/adsl.py"
+
+
+rule adrs:
+    input:
+        unpack(sdtm_inputs(["rs"])),
+        adsl="results/{cut}/adam/adsl.parquet",
+    output:
+        "results/{cut}/adam/adrs.parquet",
+    params:
+        cut=cut_params,
+        response=config["response"],
+        window_days=config["orr"]["window_days"],
+        code=code_hash("scripts/adrs.py", *library("adam/adrs", "dates", "io")),
+    log:
+        "results/{cut}/logs/adrs.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/adrs.py"
+
+
+rule adtte:
+    input:
+        unpack(sdtm_inputs(["ds"])),
+        adsl="results/{cut}/adam/adsl.parquet",
+        adrs="results/{cut}/adam/adrs.parquet",
+    output:
+        "results/{cut}/adam/adtte.parquet",
+    params:
+        pfs=config["pfs"],
+        code=code_hash("scripts/adtte.py", *library("adam/adtte", "dates", "io")),
+    log:
+        "results/{cut}/logs/adtte.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/adtte.py"

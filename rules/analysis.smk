@@ -1,0 +1,49 @@
+rule ard_response:
+    input:
+        adrs="results/{cut}/adam/adrs.parquet",
+    output:
+        "results/{cut}/ard/response.parquet",
+    params:
+        p0=config["design"]["p0"],
+        conf_level=config["km"]["conf_level"],
+        code=code_hash("scripts/ard_response.py", *library("endpoints", "ard", "stats/binomial")),
+    log:
+        "results/{cut}/logs/ard_response.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/ard_response.py"
+
+
+rule ard_km:
+    input:
+        adtte="results/{cut}/adam/adtte.parquet",
+    output:
+        "results/{cut}/ard/km_{paramcd}.parquet",
+    wildcard_constraints:
+        paramcd="PFS|PFS2|OS",
+    params:
+        km=config["km"],
+        code=code_hash("scripts/ard_km.py", *library("endpoints", "ard", "stats/km")),
+    log:
+        "results/{cut}/logs/ard_km_{paramcd}.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/ard_km.py"
+
+
+rule ard_combine:
+    input:
+        "results/{cut}/ard/response.parquet",
+        expand("results/{{cut}}/ard/km_{paramcd}.parquet", paramcd=["PFS", "OS"]),
+    output:
+        "results/{cut}/ard/ard.parquet",
+    params:
+        code=code_hash("scripts/ard_combine.py", *library("ard")),
+    log:
+        "results/{cut}/logs/ard_combine.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/ard_combine.py"

@@ -1,0 +1,24 @@
+rule csr:
+    input:
+        ard="results/{cut}/ard/ard.parquet",
+        tables=expand("results/{{cut}}/tlf/{tlf}.html", tlf=sorted(TABLES)),
+        figures=expand("results/{{cut}}/tlf/{tlf}.svg", tlf=sorted(FIGURES)),
+    output:
+        "results/{cut}/csr.pdf",
+    params:
+        study=config["study"],
+        design=config["design"],
+        window_days=config["orr"]["window_days"],
+        figures=FIGURES,
+        cut=cut_params,
+        pipeline=PIPELINE,
+        templates=str(REPO / "reports"),
+        code=code_hash(
+            "scripts/csr.py", "reports/csr.html.j2", "reports/csr.css", "reports/figure.html.j2", *TLF_CODE
+        ),
+    log:
+        "results/{cut}/logs/csr.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/csr.py"

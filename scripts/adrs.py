@@ -1,0 +1,21 @@
+"""Rule adrs: RS and ADSL -> ADRS (SAP section 4)."""
+
+import pandas as pd
+
+from oncocsr.adam.adrs import derive_adrs
+from oncocsr.io import write_parquet
+
+response = snakemake.params.response
+adrs = derive_adrs(
+    pd.read_parquet(snakemake.input.rs),
+    pd.read_parquet(snakemake.input.adsl),
+    cutoff=snakemake.params.cut["cutoff"],
+    evaluator=response["evaluator"],
+    sd_min_days=response["sd_min_days"],
+    confirm_min_days=response["confirm_min_days"],
+    max_ne_between=response["max_ne_between"],
+    window_days=snakemake.params.window_days,
+)
+write_parquet(adrs, snakemake.output[0])
+with open(snakemake.log[0], "w") as log:
+    print(adrs[adrs["PARAMCD"] == "CBOR"]["AVALC"].value_counts().to_string(), file=log)

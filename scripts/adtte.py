@@ -1,0 +1,16 @@
+"""Rule adtte: ADSL, ADRS and DS -> ADTTE with PFS, PFS2 and OS (SAP section 5)."""
+
+import pandas as pd
+
+from oncocsr.adam.adtte import derive_adtte
+from oncocsr.io import write_parquet
+
+adtte = derive_adtte(
+    pd.read_parquet(snakemake.input.adsl),
+    pd.read_parquet(snakemake.input.adrs),
+    pd.read_parquet(snakemake.input.ds),
+    **snakemake.params.pfs,
+)
+write_parquet(adtte, snakemake.output[0])
+with open(snakemake.log[0], "w") as log:
+    print(adtte.groupby(["PARAMCD", "CNSR"]).size().to_string(), file=log)

@@ -1,0 +1,16 @@
+"""Rule ard_response: ADRS -> ARD rows for best overall response and ORR (table 14.2.1)."""
+
+import pandas as pd
+
+from oncocsr.endpoints import response_ard
+from oncocsr.io import sha256_file, write_parquet
+
+result = response_ard(
+    pd.read_parquet(snakemake.input.adrs),
+    p0=snakemake.params.p0,
+    conf_level=snakemake.params.conf_level,
+    input_sha256=sha256_file(snakemake.input.adrs),
+)
+write_parquet(result, snakemake.output[0])
+with open(snakemake.log[0], "w") as log:
+    print(f"{len(result)} ARD rows", file=log)

@@ -1,0 +1,228 @@
+"""The simulator: determinism, SDTM shape, RECIST consistency, realistic mess, documented truth."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from oncocsr.adam.adrs import derive_adrs
+from oncocsr.adam.adsl import derive_adsl
+from oncocsr.dates import parse_iso8601, to_date
+from oncocsr.io import read_sdtm
+from oncocsr.simulate import simulate_study, study_dates, true_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "data" / "sdtm" / "2016-11-27"
+
+
+@pytest.fixture(scope="module")
+def study():
+    return simulate_study(400, seed=11)
+
+
+def test_same_seed_same_data_other_seed_other_data(study):
+    again = simulate_study(400, seed=11)
+    for domain, frame in study.items():
+        pd.testing.assert_frame_equal(frame, again[domain])
+    assert not simulate_study(400, seed=12)["RS"].equals(study["RS"])
+
+
+def test_bundled_snapshot_is_reproduced_by_the_simulator(tmp_path):
+    meta = json.loads((BUNDLED / "simulation.json").read_text())
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oncocsr",
+            "simulate",
+            "--subjects",
+            str(meta["treated_subjects"]),
+            "--seed",
+            str(meta["seed"]),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "simulate: 43/43 treated subjects" in result.stderr
+    for path in sorted(BUNDLED.iterdir()):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_domains_keys_and_subject_counts(study):
+    assert set(study) == {"AE", "CM", "DM", "DS", "EX", "MH", "RS", "SUPPDM", "TR", "TU"}
+    dm = study["DM"]
+    assert (dm["ACTARMCD"] == "IRI180").sum() == 400
+    assert (dm["ACTARMCD"] == "SCRNFAIL").sum() > 0 and (dm["ACTARMCD"] == "NOTTRT").sum() > 0
+    for domain, frame in study.items():
+        if domain not in ("DM", "SUPPDM"):
+            assert not frame.duplicated(["USUBJID", f"{domain}SEQ"]).any(), domain
+        assert set(frame["USUBJID"]) <= set(dm["USUBJID"]), domain
+
+
+def test_overall_response_follows_recist_thresholds_of_the_measurements(study):
+    # Independent of the simulator's code path: rebuild each visit's finding from TR and TU.
+    tr, tu, rs = study["TR"], study["TU"], study["RS"]
+    sums = tr[tr["TRTESTCD"] == "SUMDIAM"][["USUBJID", "VISITNUM", "TRSTRESN"]]
+    base = sums[sums["VISITNUM"] == 1].set_index("USUBJID")["TRSTRESN"]
+    sums = sums.sort_values(["USUBJID", "VISITNUM"])
+    sums["nadir"] = sums.groupby("USUBJID")["TRSTRESN"].transform(lambda s: s.cummin().shift())
+    new = set(
+        zip(
+            tu.loc[tu["TUSTRESC"] == "NEW", "USUBJID"],
+            tu.loc[tu["TUSTRESC"] == "NEW", "VISITNUM"],
+            strict=True,
+        )
+    )
+    nt_pd = tr[tr["TRSTRESC"] == "UNEQUIVOCAL PROGRESSION"]
+    nt_pd = set(zip(nt_pd["USUBJID"], nt_pd["VISITNUM"], strict=True))
+    overall = rs[rs["RSTESTCD"] == "OVRLRESP"].merge(sums, on=["USUBJID", "VISITNUM"], how="left")
+    for row in overall.itertuples():
+        key = (row.USUBJID, row.VISITNUM)
+        if row.RSSTRESC == "NE":
+            assert np.isnan(row.TRSTRESN)
+            continue
+        change = (row.TRSTRESN - base[row.USUBJID]) / base[row.USUBJID]
+        target_pd = row.TRSTRESN >= 1.2 * row.nadir and row.TRSTRESN - row.nadir >= 5
+        if row.RSSTRESC == "PD":
+            assert target_pd or key in new or key in nt_pd
+        else:
+            assert not target_pd and key not in new and key not in nt_pd
+            if row.RSSTRESC == "PR":
+                assert change <= -0.30 or row.TRSTRESN == 0
+            if row.RSSTRESC == "SD":
+                assert change > -0.30
+
+
+def test_study_has_the_mess_of_real_trials(study):
+    rs = study["RS"][study["RS"]["RSTESTCD"] == "OVRLRESP"]
+    assert (rs["RSSTRESC"] == "NE").any()
+    assert (parse_iso8601(rs["RSDTC"])["precision"] == "month").any()
+    assert (parse_iso8601(study["AE"]["AESTDTC"])["precision"] == "month").any()
+    assert (parse_iso8601(study["DM"]["DTHDTC"])["precision"] == "month").any()
+    # Missed visits: a gap of more than 70 days between consecutive scans of a subject.
+    dates = rs.assign(d=to_date(rs["RSDTC"])).dropna(subset=["d"]).sort_values(["USUBJID", "d"])
+    assert (dates.groupby("USUBJID")["d"].diff().dt.days > 70).any()
+    ds = study["DS"]
+    assert {
+        "ADVERSE EVENT",
+        "WITHDRAWAL BY SUBJECT",
+        "DEATH",
+        "PROGRESSIVE DISEASE",
+        "SCREEN FAILURE",
+    } <= set(ds["DSDECOD"])
+    assert (ds["DSTERM"] == "CLINICAL PROGRESSION").any()
+    # Deaths without any progression recorded, and new therapy before progression.
+    progressed = set(rs.loc[rs["RSSTRESC"] == "PD", "USUBJID"]) | set(
+        ds.loc[ds["DSDECOD"] == "PROGRESSIVE DISEASE", "USUBJID"]
+    )
+    dead = set(study["DM"].loc[study["DM"]["DTHFL"] == "Y", "USUBJID"])
+    assert dead - progressed
+    cm = study["CM"]
+    later = cm[cm["CMCAT"] == "SUBSEQUENT ANTICANCER THERAPY"]
+    started = later.assign(d=to_date(later["CMSTDTC"])).groupby("USUBJID")["d"].min()
+    pd_dates = (
+        pd.concat(
+            [
+                rs.loc[rs["RSSTRESC"] == "PD"].assign(d=to_date(rs["RSDTC"]))[["USUBJID", "d"]],
+                ds.loc[ds["DSDECOD"] == "PROGRESSIVE DISEASE"].assign(d=to_date(ds["DSSTDTC"]))[
+                    ["USUBJID", "d"]
+                ],
+            ]
+        )
+        .groupby("USUBJID")["d"]
+        .min()
+    )
+    first_pd = pd_dates.reindex(started.index)
+    assert (first_pd.isna() | (started < first_pd)).any()
+    ex = study["EX"]
+    assert (ex["EXDOSE"] < 180).any() and (ex["EXADJ"] == "ADVERSE EVENT").any()
+    assert {"Diarrhoea", "Neutrophil count decreased", "Febrile neutropenia"} <= set(
+        study["AE"]["AEDECOD"]
+    )
+
+
+def test_documented_truth_is_close_to_the_protocol_assumptions():
+    truth = true_parameters()
+    assert truth["confirmed_orr"] == 0.20
+    assert 3.3 <= truth["median_pfs_months"] <= 3.7
+    assert 10.5 <= truth["median_os_months"] <= 11.5
+
+
+def test_confirmed_orr_of_a_large_study_recovers_the_truth():
+    # 3,000 treated subjects: the exact 99% CI of the derived confirmed ORR must cover 0.20.
+    domains = simulate_study(3000, seed=5)
+    cutoff = study_dates()["cutoff"]
+    adsl = derive_adsl(domains, cutoff)
+    adrs = derive_adrs(
+        domains["RS"],
+        adsl,
+        cutoff=cutoff,
+        evaluator="INVESTIGATOR",
+        sd_min_days=42,
+        confirm_min_days=28,
+        max_ne_between=1,
+        window_days=365,
+    )
+    cbor = adrs[(adrs["PARAMCD"] == "CBOR") & (adrs["FASFL"] == "Y")]
+    responders = int(cbor["AVALC"].isin(["CR", "PR"]).sum())
+    interval = stats.binomtest(responders, len(cbor)).proportion_ci(0.99, method="exact")
+    assert len(cbor) == 3000
+    assert interval.low <= true_parameters()["confirmed_orr"] <= interval.high
+
+
+def test_cli_refuses_a_study_without_subjects(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oncocsr",
+            "simulate",
+            "--subjects",
+            "0",
+            "--seed",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "--subjects" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_written_files_read_back_as_sdtm(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oncocsr",
+            "simulate",
+            "--subjects",
+            "5",
+            "--seed",
+            "3",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    dm = read_sdtm(tmp_path / "dm.xpt")
+    assert dm["USUBJID"].is_unique and (dm["DOMAIN"] == "DM").all()
+    assert (
+        (tmp_path / "dm.xpt")
+        .read_bytes()[:80]
+        .startswith(b"HEADER RECORD*******LIBRARY HEADER RECORD")
+    )
