@@ -15,6 +15,6 @@ include: "rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         expand("results/{cut}/csr.pdf", cut=CUTS),
-    default_target: True

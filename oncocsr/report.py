@@ -47,23 +47,32 @@ def font_faces() -> Markup:
 
 
 def restricted_fetcher(allowed_roots: list[Path]):
-    """A WeasyPrint url_fetcher that serves local files under ``allowed_roots`` and nothing else."""
-    import weasyprint
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and local files under
+    ``allowed_roots``, and refuses everything else (network, other files); a refusal stops the
+    rendering rather than leaving a silent gap in the report."""
+    import mimetypes
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = [Path(root).resolve() for root in allowed_roots]
 
-    def fetch(url: str, *args, **kwargs):
-        parsed = urlparse(url)
-        if parsed.scheme == "data":
-            return weasyprint.default_url_fetcher(url, *args, **kwargs)
-        if parsed.scheme != "file":
-            raise ValueError(f"refused to fetch {url!r}: only project files are allowed")
-        path = Path(unquote(parsed.path)).resolve()
-        if not any(path.is_relative_to(root) for root in roots):
-            raise ValueError(f"refused to fetch {url!r}: outside the project")
-        return {"file_obj": open(path, "rb"), "filename": path.name}
+    class ProjectFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
-    return fetch
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme != "file":
+                raise ValueError(f"refused to fetch {url!r}: only project files are allowed")
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                raise ValueError(f"refused to fetch {url!r}: outside the project")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+    return ProjectFetcher()
 
 
 def write_pdf(

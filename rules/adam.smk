@@ -1,16 +1,20 @@
 rule adsl:
     input:
-        unpack(sdtm_inputs(["dm", "ds", "ex"], ["suppdm", "rs", "tu", "tr", "cm", "ae"])),
+        unpack(
+            sdtm_inputs(["dm", "ds", "ex"], ["suppdm", "rs", "tu", "tr", "cm", "ae"])
+        ),
     output:
         "results/{cut}/adam/adsl.parquet",
-    params:
-        cut=cut_params,
-        reference_start=config["reference_start"],
-        code=code_hash("scripts/adsl.py", *library("adam/adsl", "dates", "io")),
     log:
         "results/{cut}/logs/adsl.log",
     conda:
         ENVIRONMENT
+    params:
+        cut=cut_params,
+        reference_start=config["reference_start"],
+        code=code_hash(
+            "scripts/adsl.py", *library("adam/adsl", "adam/common", "dates", "io")
+        ),
     script:
         "../scripts/adsl.py"
 
@@ -21,15 +25,15 @@ rule adrs:
         adsl="results/{cut}/adam/adsl.parquet",
     output:
         "results/{cut}/adam/adrs.parquet",
+    log:
+        "results/{cut}/logs/adrs.log",
+    conda:
+        ENVIRONMENT
     params:
         cut=cut_params,
         response=config["response"],
         window_days=config["orr"]["window_days"],
         code=code_hash("scripts/adrs.py", *library("adam/adrs", "dates", "io")),
-    log:
-        "results/{cut}/logs/adrs.log",
-    conda:
-        ENVIRONMENT
     script:
         "../scripts/adrs.py"
 
@@ -41,12 +45,12 @@ rule adtte:
         adrs="results/{cut}/adam/adrs.parquet",
     output:
         "results/{cut}/adam/adtte.parquet",
-    params:
-        pfs=config["pfs"],
-        code=code_hash("scripts/adtte.py", *library("adam/adtte", "dates", "io")),
     log:
         "results/{cut}/logs/adtte.log",
     conda:
         ENVIRONMENT
+    params:
+        pfs=config["pfs"],
+        code=code_hash("scripts/adtte.py", *library("adam/adtte", "dates", "io")),
     script:
         "../scripts/adtte.py"

@@ -3,14 +3,16 @@ rule ard_response:
         adrs="results/{cut}/adam/adrs.parquet",
     output:
         "results/{cut}/ard/response.parquet",
-    params:
-        p0=config["design"]["p0"],
-        conf_level=config["km"]["conf_level"],
-        code=code_hash("scripts/ard_response.py", *library("endpoints", "ard", "stats/binomial")),
     log:
         "results/{cut}/logs/ard_response.log",
     conda:
         ENVIRONMENT
+    params:
+        p0=config["design"]["p0"],
+        conf_level=config["km"]["conf_level"],
+        code=code_hash(
+            "scripts/ard_response.py", *library("endpoints", "ard", "stats/binomial")
+        ),
     script:
         "../scripts/ard_response.py"
 
@@ -20,15 +22,15 @@ rule ard_km:
         adtte="results/{cut}/adam/adtte.parquet",
     output:
         "results/{cut}/ard/km_{paramcd}.parquet",
+    log:
+        "results/{cut}/logs/ard_km_{paramcd}.log",
     wildcard_constraints:
         paramcd="PFS|PFS2|OS",
+    conda:
+        ENVIRONMENT
     params:
         km=config["km"],
         code=code_hash("scripts/ard_km.py", *library("endpoints", "ard", "stats/km")),
-    log:
-        "results/{cut}/logs/ard_km_{paramcd}.log",
-    conda:
-        ENVIRONMENT
     script:
         "../scripts/ard_km.py"
 
@@ -39,11 +41,11 @@ rule ard_combine:
         expand("results/{{cut}}/ard/km_{paramcd}.parquet", paramcd=["PFS", "OS"]),
     output:
         "results/{cut}/ard/ard.parquet",
-    params:
-        code=code_hash("scripts/ard_combine.py", *library("ard")),
     log:
         "results/{cut}/logs/ard_combine.log",
     conda:
         ENVIRONMENT
+    params:
+        code=code_hash("scripts/ard_combine.py", *library("ard")),
     script:
         "../scripts/ard_combine.py"

@@ -76,15 +76,20 @@ def sdtm_inputs(required, optional=()):
                 + ", ".join(domain.upper() for domain in missing)
             )
         domains = [*required, *(domain for domain in optional if domain in present)]
-        files = {domain: f"results/{wildcards.cut}/sdtm/{domain}.parquet" for domain in domains}
-        files["checks"] = [f"results/{wildcards.cut}/checks/{domain}.json" for domain in domains]
+        files = {
+            domain: f"results/{wildcards.cut}/sdtm/{domain}.parquet"
+            for domain in domains
+        }
+        files["checks"] = [
+            f"results/{wildcards.cut}/checks/{domain}.json" for domain in domains
+        ]
         return files
 
     return inputs
 
 
 def cut_params(wildcards):
-    return {"name": wildcards.cut, **config["cuts"][wildcards.cut]}
+    return {"name": wildcards.cut, "description": "", **config["cuts"][wildcards.cut]}
 
 
 def pipeline_identity():

@@ -5,6 +5,10 @@ rule csr:
         figures=expand("results/{{cut}}/tlf/{tlf}.svg", tlf=sorted(FIGURES)),
     output:
         "results/{cut}/csr.pdf",
+    log:
+        "results/{cut}/logs/csr.log",
+    conda:
+        ENVIRONMENT
     params:
         study=config["study"],
         design=config["design"],
@@ -14,11 +18,11 @@ rule csr:
         pipeline=PIPELINE,
         templates=str(REPO / "reports"),
         code=code_hash(
-            "scripts/csr.py", "reports/csr.html.j2", "reports/csr.css", "reports/figure.html.j2", *TLF_CODE
+            "scripts/csr.py",
+            "reports/csr.html.j2",
+            "reports/csr.css",
+            "reports/figure.html.j2",
+            *TLF_CODE,
         ),
-    log:
-        "results/{cut}/logs/csr.log",
-    conda:
-        ENVIRONMENT
     script:
         "../scripts/csr.py"

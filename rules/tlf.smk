@@ -15,8 +15,12 @@ rule tlf_table:
         ard="results/{cut}/ard/ard.parquet",
     output:
         "results/{cut}/tlf/{tlf}.html",
+    log:
+        "results/{cut}/logs/tlf_table_{tlf}.log",
     wildcard_constraints:
         tlf="|".join(re.escape(tlf) for tlf in TABLES),
+    conda:
+        ENVIRONMENT
     params:
         spec=lambda wildcards: TABLES[wildcards.tlf],
         p0=config["design"]["p0"],
@@ -24,10 +28,6 @@ rule tlf_table:
         cut=cut_params,
         templates=str(REPO / "reports"),
         code=code_hash("scripts/tlf_table.py", "reports/table.html.j2", *TLF_CODE),
-    log:
-        "results/{cut}/logs/tlf_table_{tlf}.log",
-    conda:
-        ENVIRONMENT
     script:
         "../scripts/tlf_table.py"
 
@@ -38,15 +38,17 @@ rule tlf_km_figure:
         ard="results/{cut}/ard/ard.parquet",
     output:
         "results/{cut}/tlf/{tlf}.svg",
+    log:
+        "results/{cut}/logs/tlf_km_figure_{tlf}.log",
     wildcard_constraints:
         tlf="|".join(re.escape(tlf) for tlf in FIGURES),
+    conda:
+        ENVIRONMENT
     params:
         spec=lambda wildcards: FIGURES[wildcards.tlf],
         conf_level=config["km"]["conf_level"],
-        code=code_hash("scripts/tlf_km_figure.py", *library("tlf/figures", "tlf/tables", "ard")),
-    log:
-        "results/{cut}/logs/tlf_km_figure_{tlf}.log",
-    conda:
-        ENVIRONMENT
+        code=code_hash(
+            "scripts/tlf_km_figure.py", *library("tlf/figures", "tlf/tables", "ard")
+        ),
     script:
         "../scripts/tlf_km_figure.py"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 
 import matplotlib
 
@@ -53,8 +54,9 @@ def km_figure(
     times = sorted({float(re.match(r"n_risk_([\d.]+)m", s).group(1)) for s in risk["stat_name"]})
     with plt.rc_context(STYLE):
         figure = plt.figure(figsize=(7.0, 4.6))
-        axis = figure.add_axes((0.1, 0.1 + 0.05 * len(names) + 0.12, 0.86, 0.62))
-        table = figure.add_axes((0.1, 0.04, 0.86, 0.05 * len(names) + 0.06), sharex=axis)
+        # The left margin leaves room for arm names in the numbers-at-risk rows.
+        axis = figure.add_axes((0.24, 0.1 + 0.05 * len(names) + 0.12, 0.72, 0.62))
+        table = figure.add_axes((0.24, 0.04, 0.72, 0.05 * len(names) + 0.06), sharex=axis)
         for i, group in enumerate(names):
             subset = data if group == "Total" else data[data["ACTARM"] == group]
             colour = COLOURS[i % len(COLOURS)]
@@ -95,7 +97,8 @@ def km_figure(
         axis.legend(loc="upper right", frameon=False)
         axis.grid(axis="y", color="#dddddd", linewidth=0.5)
         table.set_ylim(-0.6, len(names) - 0.4)
-        table.set_yticks(np.arange(len(names)), list(reversed(names)))
+        labels = [textwrap.fill(name, 22) for name in reversed(names)]
+        table.set_yticks(np.arange(len(names)), labels, fontsize=8)
         table.tick_params(axis="x", labelbottom=False, length=0)
         table.tick_params(axis="y", length=0)
         for spine in table.spines.values():

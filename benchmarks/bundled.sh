@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Time the bundled study from clean and a no-op rerun (wall, CPU, peak memory via GNU time).
+# Run by hand from the repository root: bash benchmarks/bundled.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r Snakefile rules scripts schemas config reports data profiles requirements.lock "$work"/
+cd "$work"
+report() { grep -E "Elapsed \(wall clock\)|User time|System time|Maximum resident" "$1" | sed 's/^\s*/    /'; }
+/usr/bin/time -v snakemake --cores 4 --quiet all >/dev/null 2>"$work/clean.txt" || { cat "$work/clean.txt"; exit 1; }
+echo "bundled study from clean (snakemake --cores 4):"; report "$work/clean.txt"
+/usr/bin/time -v snakemake --cores 4 --quiet all >/dev/null 2>"$work/noop.txt"
+echo "no-op rerun:"; report "$work/noop.txt"

@@ -1,0 +1,119 @@
+"""Kaplan-Meier summaries with SAS PROC LIFETEST / R survival conventions (SAP section 6).
+
+lifelines is the engine for the product-limit curve; quantiles, their Brookmeyer-Crowley
+confidence intervals on the log-log scale and landmark intervals follow the conventions here,
+because lifelines' own defaults differ (no midpoint rule, no log-log quantile CI).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from lifelines import KaplanMeierFitter
+from scipy import stats
+
+TOLERANCE = 1e-12
+
+
+def _curve(time: np.ndarray, event: np.ndarray) -> dict:
+    """Product-limit curve at the distinct event times, with Greenwood's sum for log-log CIs."""
+    fitter = KaplanMeierFitter().fit(time, event_observed=event)
+    table = fitter.event_table
+    table = table[table["observed"] > 0]
+    at_risk = table["at_risk"].to_numpy(dtype=float)
+    deaths = table["observed"].to_numpy(dtype=float)
+    surv = np.cumprod(1 - deaths / at_risk)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        greenwood = np.cumsum(deaths / (at_risk * (at_risk - deaths)))
+    return {"time": table.index.to_numpy(dtype=float), "surv": surv, "greenwood": greenwood}
+
+
+def _loglog_band(
+    surv: np.ndarray, greenwood: np.ndarray, z: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise log-log limits; undefined (NaN) where S is 0 or 1."""
+    inside = (surv > 0) & (surv < 1)
+    log_s = np.log(np.where(inside, surv, 0.5))
+    se = np.sqrt(np.where(inside, greenwood, 0.0))
+    lower = np.where(inside, surv ** np.exp(-z * se / log_s), np.nan)
+    upper = np.where(inside, surv ** np.exp(z * se / log_s), np.nan)
+    return lower, upper
+
+
+def _quantile(times: np.ndarray, values: np.ndarray, target: float) -> float | None:
+    """Smallest time where the step function drops to ``target`` or below; on a flat step exactly
+    at ``target``, the midpoint to the next step (SAS and R agree on this rule)."""
+    below = np.flatnonzero(values <= target + TOLERANCE)
+    if below.size == 0:
+        return None
+    first = below[0]
+    if abs(values[first] - target) <= TOLERANCE:
+        if first + 1 < times.size:
+            return float((times[first] + times[first + 1]) / 2)
+        return float(times[first])
+    return float(times[first])
+
+
+def _limit(times: np.ndarray, band: np.ndarray, target: float) -> float | None:
+    """First event time at which a confidence band is at or below ``target`` (not estimable if never)."""
+    valid = ~np.isnan(band)
+    hits = np.flatnonzero(valid & (band <= target + TOLERANCE))
+    return float(times[hits[0]]) if hits.size else None
+
+
+def km_summary(time, event, *, conf_level=0.95, landmarks=(), convention="sas") -> dict:
+    """Median, quartiles with Brookmeyer-Crowley log-log CIs, landmark rates, reverse-KM follow-up.
+
+    ``time`` >= 0 in any unit; ``event`` 1 = event, 0 = censored. Values that cannot be estimated
+    are ``None``.
+    """
+    if convention not in ("sas", "r"):
+        raise ValueError(f"unknown convention {convention!r}; expected 'sas' or 'r'")
+    time = np.asarray(time, dtype=float)
+    event = np.asarray(event)
+    if time.shape != event.shape or time.ndim != 1:
+        raise ValueError("time and event must be one-dimensional and of the same length")
+    if time.size == 0:
+        raise ValueError("no subjects")
+    if np.isnan(time).any() or (time < 0).any():
+        raise ValueError("time must be non-negative and not missing")
+    if not np.isin(event, (0, 1)).all():
+        raise ValueError("event must be 0 (censored) or 1 (event)")
+    event = event.astype(int)
+    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    result = {"n": int(time.size), "events": int(event.sum())}
+
+    curve = _curve(time, event)
+    lower, upper = _loglog_band(curve["surv"], curve["greenwood"], z)
+    for name, p in (("q25", 0.25), ("median", 0.5), ("q75", 0.75)):
+        target = 1 - p
+        result[name] = (
+            _quantile(curve["time"], curve["surv"], target) if curve["time"].size else None
+        )
+        result[f"{name}_lcl"] = _limit(curve["time"], lower, target)
+        result[f"{name}_ucl"] = _limit(curve["time"], upper, target)
+
+    reverse = _curve(time, 1 - event)
+    result["followup_median"] = (
+        _quantile(reverse["time"], reverse["surv"], 0.5) if reverse["time"].size else None
+    )
+
+    result["landmarks"] = []
+    for t in landmarks:
+        entry = {
+            "time": float(t),
+            "surv": None,
+            "lcl": None,
+            "ucl": None,
+            "n_risk": int((time >= t).sum()),
+        }
+        if t <= time.max():
+            step = np.searchsorted(curve["time"], t, side="right") - 1
+            if step < 0:
+                entry["surv"] = 1.0
+            else:
+                entry["surv"] = float(curve["surv"][step])
+                if not np.isnan(lower[step]):
+                    entry["lcl"] = float(lower[step])
+                    entry["ucl"] = float(upper[step])
+        result["landmarks"].append(entry)
+    return result
