@@ -1,0 +1,55 @@
+"""Reading SDTM files and applying the data cut (SAP section 3)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from oncocsr.ingest import apply_data_cut
+from oncocsr.io import read_sdtm, write_xpt
+
+
+def test_records_after_cutoff_are_removed_partial_dates_by_earliest_day():
+    ae = pd.DataFrame(
+        {
+            "USUBJID": ["A"] * 5,
+            "AESTDTC": ["2016-10-13", "2016-10-14", "2016-10", "2016-11", ""],
+            "AEENDTC": ["2016-10-20", "", "", "", "2016-09-01"],
+        }
+    )
+    cut = apply_data_cut(ae, "AE", "2016-10-13")
+    # After the cutoff: 2016-10-14 and 2016-11 (earliest day after it); kept: the cutoff day, a
+    # month that contains the cutoff, and an undated record. An end after the cutoff is unknown.
+    assert list(cut["AESTDTC"]) == ["2016-10-13", "2016-10", ""]
+    assert list(cut["AEENDTC"]) == ["", "", "2016-09-01"]
+    assert list(ae["AESTDTC"])[1] == "2016-10-14"  # the input frame is not modified
+
+
+def test_dm_is_not_cut():
+    dm = pd.DataFrame({"USUBJID": ["A"], "DTHDTC": ["2020-01-01"]})
+    assert apply_data_cut(dm, "DM", "2016-10-13").equals(dm)
+
+
+def test_readers_agree_across_formats(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "STUDYID": ["S", "S"],
+            "USUBJID": ["A", "B"],
+            "RSSEQ": [1.0, 2.0],
+            "RSDTC": ["2015-01-01", ""],
+        }
+    )
+    write_xpt(frame, tmp_path / "rs.xpt", dataset="RS", stamp="01JAN15:00:00:00")
+    frame.to_parquet(tmp_path / "rs.parquet")
+    frame.to_csv(tmp_path / "rs.csv", index=False)
+    xpt = read_sdtm(tmp_path / "rs.xpt")
+    assert xpt.equals(read_sdtm(tmp_path / "rs.parquet"))
+    assert list(read_sdtm(tmp_path / "rs.csv")["RSDTC"]) == ["2015-01-01", ""]
+
+
+def test_xpt_bytes_depend_only_on_data_and_stamp(tmp_path):
+    frame = pd.DataFrame({"USUBJID": ["A"], "AVAL": [1.5]})
+    write_xpt(frame, tmp_path / "a.xpt", dataset="ADX", stamp="13OCT16:00:00:00")
+    write_xpt(frame, tmp_path / "b.xpt", dataset="ADX", stamp="13OCT16:00:00:00")
+    data = (tmp_path / "a.xpt").read_bytes()
+    assert data == (tmp_path / "b.xpt").read_bytes()
+    assert b"13OCT16:00:00:00" in data[:400]
