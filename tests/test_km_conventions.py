@@ -59,3 +59,34 @@ def test_landmark_where_survival_is_one_has_no_band_and_beyond_follow_up_is_none
 def test_bad_input_is_refused(time, event, message):
     with pytest.raises(ValueError, match=message):
         km_summary(time, event)
+
+
+# Reference values printed by R 4.2 with survival 3.5.3:
+#   fit <- survfit(Surv(time, event) ~ 1, conf.type = "log-log")
+#   quantile(fit, probs = c(.25, .5, .75)); summary(fit, times = c(2, 5))
+R_REFERENCE = {
+    "ties": (
+        [1, 1, 2, 2, 2, 3, 4, 4, 5, 6, 7, 7, 8],
+        [1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1],
+        {"q25": (2, 1, 5), "median": (5, 2, 7), "q75": (7, 4, None)},
+        [(0.6923076923, 0.3733634842, 0.8717501165, 11), (0.4153846154, 0.1439084742, 0.6715591831, 5)],
+    ),
+    "flat step with censoring": (
+        [1, 2, 3, 3.5, 4, 5, 6, 7],
+        [1, 1, 1, 0, 1, 0, 1, 1],
+        {"q25": (2.5, 1, 6), "median": (4, 1, None), "q75": (6, 3, None)},
+        [(0.75, 0.3148071137, 0.9308983171, 7), (0.46875, 0.1199286222, 0.7628556679, 3)],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(R_REFERENCE))
+def test_matches_r_survival(name):
+    time, event, quantiles, landmarks = R_REFERENCE[name]
+    result = km_summary(time, event, landmarks=(2, 5), convention="r")
+    for stat, expected in quantiles.items():
+        got = (result[stat], result[f"{stat}_lcl"], result[f"{stat}_ucl"])
+        assert got == pytest.approx(expected, abs=1e-9), stat
+    for entry, (surv, lcl, ucl, n_risk) in zip(result["landmarks"], landmarks, strict=True):
+        assert (entry["surv"], entry["lcl"], entry["ucl"]) == pytest.approx((surv, lcl, ucl), abs=1e-9)
+        assert entry["n_risk"] == n_risk

@@ -54,7 +54,7 @@ def _quantile(times: np.ndarray, values: np.ndarray, target: float) -> float | N
 
 
 def _limit(times: np.ndarray, band: np.ndarray, target: float) -> float | None:
-    """First event time at which a confidence band is at or below ``target`` (not estimable if never)."""
+    """First event time at which a band is at or below ``target``; None (not estimable) if never."""
     valid = ~np.isnan(band)
     hits = np.flatnonzero(valid & (band <= target + TOLERANCE))
     return float(times[hits[0]]) if hits.size else None
