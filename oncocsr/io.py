@@ -28,6 +28,14 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def inputs_sha256(paths) -> str:
+    """One hash for several input files: sha256 of their sha256s, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(str(p) for p in paths):
+        digest.update(sha256_file(path).encode("ascii"))
+    return digest.hexdigest()
+
+
 def domain_of(path: str | Path) -> str:
     """SDTM domain named by a file: ``dm.xpt`` -> ``DM``."""
     return Path(path).stem.upper()

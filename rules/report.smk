@@ -1,6 +1,7 @@
 rule csr:
     input:
         ard="results/{cut}/ard/ard.parquet",
+        adtte="results/{cut}/adam/adtte.parquet",
         tables=expand("results/{{cut}}/tlf/{tlf}.html", tlf=sorted(TABLES)),
         figures=expand("results/{{cut}}/tlf/{tlf}.svg", tlf=sorted(FIGURES)),
     output:

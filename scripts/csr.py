@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from oncocsr.io import sha256_file
+from oncocsr.io import inputs_sha256
 from oncocsr.report import environment, font_faces, write_pdf
 from oncocsr.tlf.render import footer, render_figure, synopsis_numbers
 from oncocsr.tlf.tables import TITLES
@@ -30,7 +30,10 @@ for path in snakemake.input.figures:
         svg=Path(path).read_bytes(),
         note="Vertical ticks: censored observations; band: pointwise 95% CI; dotted: median.",
         footer_text=footer(
-            sources="ADTTE, ARD", rule="tlf_km_figure", cut=cut, input_sha256=sha256_file(path)
+            sources="ADTTE, ARD",
+            rule="tlf_km_figure",
+            cut=cut,
+            input_sha256=inputs_sha256([snakemake.input.adtte, snakemake.input.ard]),
         ),
         template_dir=templates,
     )

@@ -69,7 +69,10 @@ R_REFERENCE = {
         [1, 1, 2, 2, 2, 3, 4, 4, 5, 6, 7, 7, 8],
         [1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1],
         {"q25": (2, 1, 5), "median": (5, 2, 7), "q75": (7, 4, None)},
-        [(0.6923076923, 0.3733634842, 0.8717501165, 11), (0.4153846154, 0.1439084742, 0.6715591831, 5)],
+        [
+            (0.6923076923, 0.3733634842, 0.8717501165, 11),
+            (0.4153846154, 0.1439084742, 0.6715591831, 5),
+        ],
     ),
     "flat step with censoring": (
         [1, 2, 3, 3.5, 4, 5, 6, 7],
@@ -88,5 +91,7 @@ def test_matches_r_survival(name):
         got = (result[stat], result[f"{stat}_lcl"], result[f"{stat}_ucl"])
         assert got == pytest.approx(expected, abs=1e-9), stat
     for entry, (surv, lcl, ucl, n_risk) in zip(result["landmarks"], landmarks, strict=True):
-        assert (entry["surv"], entry["lcl"], entry["ucl"]) == pytest.approx((surv, lcl, ucl), abs=1e-9)
+        assert (entry["surv"], entry["lcl"], entry["ucl"]) == pytest.approx(
+            (surv, lcl, ucl), abs=1e-9
+        )
         assert entry["n_risk"] == n_risk

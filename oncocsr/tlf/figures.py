@@ -100,7 +100,7 @@ def km_figure(
         labels = [textwrap.fill(name, 22) for name in reversed(names)]
         table.set_yticks(np.arange(len(names)), labels, fontsize=8)
         table.tick_params(axis="x", labelbottom=False, length=0)
-        table.tick_params(axis="y", length=0)
+        table.tick_params(axis="y", length=0, pad=14)
         for spine in table.spines.values():
             spine.set_visible(False)
         table.set_title("Number at risk", loc="left", fontsize=8)
