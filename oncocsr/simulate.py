@@ -456,7 +456,15 @@ def _simulate_chunk(
     nt_sites = _choice(rng, _NONTARGET_SITES, (n, 3))
     base = {"sum0": sum0, "n_nontarget": n_nontarget}
     scan = _assessments(rng, latent, base, horizon, stop)
-    screening_scan = -rng.integers(3, 15, n)
+    base |= {
+        "diam": diam,
+        "target_mask": target_mask,
+        "sites": sites,
+        "nt_mask": nt_mask,
+        "nt_sites": nt_sites,
+        "liver": liver,
+        "screening_scan": -rng.integers(3, 15, n),
+    }
 
     # Treatment: a cycle every 14 days, delayed or reduced after grade >= 3 toxicity.
     progression = latent["progression"]
@@ -501,21 +509,7 @@ def _simulate_chunk(
     domains["AE"] = _ae_domain(rng, ae_rows, usubjid, first_dose, cal, latent, horizon, stop)
 
     # Tumour identification and measurements.
-    tu, tr, rs = _tumour_domains(
-        rng,
-        latent,
-        scan,
-        diam,
-        target_mask,
-        sites,
-        nt_mask,
-        nt_sites,
-        usubjid,
-        first_dose,
-        screening_scan,
-        cal,
-        liver,
-    )
+    tu, tr, rs = _tumour_domains(rng, latent, scan, base, usubjid, first_dose, cal)
     domains["TU"], domains["TR"], domains["RS"] = tu, tr, rs
 
     # Disposition.
@@ -770,21 +764,11 @@ def _ae_domain(rng, rows, usubjid, first_dose, cal, latent, horizon, stop) -> pd
     )
 
 
-def _tumour_domains(
-    rng,
-    latent,
-    scan,
-    diam,
-    target_mask,
-    sites,
-    nt_mask,
-    nt_sites,
-    usubjid,
-    first_dose,
-    screening_scan,
-    cal,
-    liver,
-):
+def _tumour_domains(rng, latent, scan, base, usubjid, first_dose, cal):
+    """TU, TR and RS records: baseline lesions, measurements per scan, and the response."""
+    diam, target_mask, sites = base["diam"], base["target_mask"], base["sites"]
+    nt_mask, nt_sites, liver = base["nt_mask"], base["nt_sites"], base["liver"]
+    screening_scan = base["screening_scan"]
     n = len(usubjid)
     # TU: baseline lesions plus the new lesions that define progression.
     t_rows, t_cols = _grid(target_mask)
@@ -792,43 +776,41 @@ def _tumour_domains(
     new_rows, new_cols = _grid(scan["new_lesion"] & scan["observed"])
     screen_day = first_dose + screening_scan
     visit_day = first_dose[:, None] + latent["visit"]
+    screening = {"VISITNUM": 1.0, "VISIT": "SCREENING"}
+
+    def lesions(rows, lnkid, role, location, visit, day) -> pd.DataFrame:
+        return _records(
+            {"USUBJID": usubjid[rows], "TULNKID": lnkid, "TUORRES": role, "TULOC": location}
+            | visit
+            | {"TUDTC": cal.iso(day), "_day": day}
+        )
+
+    new_visit = {"VISITNUM": 2.0 + new_cols, "VISIT": _week(new_cols)}
     tu = pd.concat(
         [
-            _records(
-                {
-                    "USUBJID": usubjid[t_rows],
-                    "TULNKID": np.char.add("T0", (t_cols + 1).astype(str)),
-                    "TUORRES": "TARGET",
-                    "TULOC": sites[t_rows, t_cols],
-                    "VISITNUM": 1.0,
-                    "VISIT": "SCREENING",
-                    "TUDTC": cal.iso(screen_day[t_rows]),
-                    "_day": screen_day[t_rows],
-                }
+            lesions(
+                t_rows,
+                np.char.add("T0", (t_cols + 1).astype(str)),
+                "TARGET",
+                sites[t_rows, t_cols],
+                screening,
+                screen_day[t_rows],
             ),
-            _records(
-                {
-                    "USUBJID": usubjid[nt_rows],
-                    "TULNKID": np.char.add("NT0", (nt_cols + 1).astype(str)),
-                    "TUORRES": "NON-TARGET",
-                    "TULOC": nt_sites[nt_rows, nt_cols],
-                    "VISITNUM": 1.0,
-                    "VISIT": "SCREENING",
-                    "TUDTC": cal.iso(screen_day[nt_rows]),
-                    "_day": screen_day[nt_rows],
-                }
+            lesions(
+                nt_rows,
+                np.char.add("NT0", (nt_cols + 1).astype(str)),
+                "NON-TARGET",
+                nt_sites[nt_rows, nt_cols],
+                screening,
+                screen_day[nt_rows],
             ),
-            _records(
-                {
-                    "USUBJID": usubjid[new_rows],
-                    "TULNKID": "NEW01",
-                    "TUORRES": "NEW",
-                    "TULOC": np.where(liver[new_rows], "LUNG", "LIVER"),
-                    "VISITNUM": 2.0 + new_cols,
-                    "VISIT": np.char.add("WEEK ", (6 * (new_cols + 1)).astype(str)),
-                    "TUDTC": cal.iso(visit_day[new_rows, new_cols]),
-                    "_day": visit_day[new_rows, new_cols],
-                }
+            lesions(
+                new_rows,
+                "NEW01",
+                "NEW",
+                np.where(liver[new_rows], "LUNG", "LIVER"),
+                new_visit,
+                visit_day[new_rows, new_cols],
             ),
         ],
         ignore_index=True,
@@ -842,59 +824,45 @@ def _tumour_domains(
     lesion_noise = rng.uniform(0.98, 1.02, (n, N_VISITS, 4))
     scale = scan["total"] / (diam * target_mask).sum(axis=1)[:, None]
     lesion = np.round(diam[:, None, :] * scale[:, :, None] * lesion_noise, 1)
+    tests = {
+        "LDIAM": ("TARGET", "Longest Diameter", "mm"),
+        "TUMSTATE": ("NON-TARGET", "Tumor State", ""),
+        "SUMDIAM": ("TARGET", "Sum of Diameter", "mm"),
+    }
+
+    def measured(testcd, lnkid, rows, value, cols=None) -> pd.DataFrame:
+        """TR records at screening (``cols`` None) or at the scans ``cols``."""
+        group, test, unit = tests[testcd]
+        if cols is None:
+            day, visitnum, visit = screen_day[rows], 1.0, "SCREENING"
+        else:
+            day, visitnum, visit = visit_day[rows, cols], 2.0 + cols, _week(cols)
+        return _tr(
+            usubjid[rows],
+            lnkid,
+            group,
+            testcd,
+            test,
+            value,
+            visitnum,
+            visit,
+            cal.iso(day),
+            day,
+            unit,
+        )
+
     frames = []
     for slot in range(4):
-        base_rows = np.flatnonzero(target_mask[:, slot])
-        frames.append(
-            _tr(
-                usubjid[base_rows],
-                f"T0{slot + 1}",
-                "TARGET",
-                "LDIAM",
-                "Longest Diameter",
-                diam[base_rows, slot].astype(str),
-                1.0,
-                "SCREENING",
-                cal.iso(screen_day[base_rows]),
-                screen_day[base_rows],
-                "mm",
-            )
-        )
+        lnkid = f"T0{slot + 1}"
+        rows = np.flatnonzero(target_mask[:, slot])
+        frames.append(measured("LDIAM", lnkid, rows, diam[rows, slot].astype(str)))
         sel = target_mask[obs_rows, slot]
         r, c = obs_rows[sel], obs_cols[sel]
         value = np.where(latent["ne"][r, c] & (slot == 0), "", lesion[r, c, slot].astype(str))
-        frames.append(
-            _tr(
-                usubjid[r],
-                f"T0{slot + 1}",
-                "TARGET",
-                "LDIAM",
-                "Longest Diameter",
-                value,
-                2.0 + c,
-                np.char.add("WEEK ", (6 * (c + 1)).astype(str)),
-                cal.iso(visit_day[r, c]),
-                visit_day[r, c],
-                "mm",
-            )
-        )
+        frames.append(measured("LDIAM", lnkid, r, value, c))
     for slot in range(3):
-        base_rows = np.flatnonzero(nt_mask[:, slot])
-        frames.append(
-            _tr(
-                usubjid[base_rows],
-                f"NT0{slot + 1}",
-                "NON-TARGET",
-                "TUMSTATE",
-                "Tumor State",
-                "PRESENT",
-                1.0,
-                "SCREENING",
-                cal.iso(screen_day[base_rows]),
-                screen_day[base_rows],
-                "",
-            )
-        )
+        lnkid = f"NT0{slot + 1}"
+        frames.append(measured("TUMSTATE", lnkid, np.flatnonzero(nt_mask[:, slot]), "PRESENT"))
         sel = nt_mask[obs_rows, slot]
         r, c = obs_rows[sel], obs_cols[sel]
         state = np.where(
@@ -902,55 +870,13 @@ def _tumour_domains(
             "UNEQUIVOCAL PROGRESSION",
             np.where(scan["nontarget_absent"][r, c], "ABSENT", "PRESENT"),
         )
-        frames.append(
-            _tr(
-                usubjid[r],
-                f"NT0{slot + 1}",
-                "NON-TARGET",
-                "TUMSTATE",
-                "Tumor State",
-                state,
-                2.0 + c,
-                np.char.add("WEEK ", (6 * (c + 1)).astype(str)),
-                cal.iso(visit_day[r, c]),
-                visit_day[r, c],
-                "",
-            )
-        )
-    measured = ~latent["ne"][obs_rows, obs_cols]
-    r, c = obs_rows[measured], obs_cols[measured]
+        frames.append(measured("TUMSTATE", lnkid, r, state, c))
+    done = ~latent["ne"][obs_rows, obs_cols]
+    r, c = obs_rows[done], obs_cols[done]
     sums = np.round(lesion[r, c] * target_mask[r], 1).sum(axis=1).round(1)
-    all_rows = np.arange(n)
-    frames.append(
-        _tr(
-            usubjid[all_rows],
-            "",
-            "TARGET",
-            "SUMDIAM",
-            "Sum of Diameter",
-            np.round((diam * target_mask).sum(axis=1), 1).astype(str),
-            1.0,
-            "SCREENING",
-            cal.iso(screen_day),
-            screen_day,
-            "mm",
-        )
-    )
-    frames.append(
-        _tr(
-            usubjid[r],
-            "",
-            "TARGET",
-            "SUMDIAM",
-            "Sum of Diameter",
-            sums.astype(str),
-            2.0 + c,
-            np.char.add("WEEK ", (6 * (c + 1)).astype(str)),
-            cal.iso(visit_day[r, c]),
-            visit_day[r, c],
-            "mm",
-        )
-    )
+    screen_sums = np.round((diam * target_mask).sum(axis=1), 1).astype(str)
+    frames.append(measured("SUMDIAM", "", np.arange(n), screen_sums))
+    frames.append(measured("SUMDIAM", "", r, sums.astype(str), c))
     tr = pd.concat(frames, ignore_index=True)
     tr["TRSTAT"] = np.where(tr["TRORRES"] == "", "NOT DONE", "")
     tr["TRREASND"] = np.where(tr["TRORRES"] == "", "LESION NOT EVALUABLE ON IMAGING", "")
@@ -1000,7 +926,7 @@ def _tumour_domains(
                     "RSORRES": o_resp,
                     "RSSTRESC": o_resp,
                     "VISITNUM": 2.0 + obs_cols,
-                    "VISIT": np.char.add("WEEK ", (6 * (obs_cols + 1)).astype(str)),
+                    "VISIT": _week(obs_cols),
                     "RSDTC": rs_dtc,
                     "_day": visit_day[obs_rows, obs_cols],
                 }
@@ -1010,6 +936,11 @@ def _tumour_domains(
     )
     rs["RSEVAL"] = "INVESTIGATOR"
     return tu, tr, rs
+
+
+def _week(cols: np.ndarray) -> np.ndarray:
+    """Visit names of the scheduled scans: scan k (0-based) is at week 6(k + 1)."""
+    return np.char.add("WEEK ", (6 * (cols + 1)).astype(str))
 
 
 def _tr(

@@ -22,6 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "sdtm" / "2016-11-27"
 
 
+def simulate_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "oncocsr", "simulate", *args], capture_output=True, text=True
+    )
+
+
 @pytest.fixture(scope="module")
 def study():
     return simulate_study(400, seed=11)
@@ -36,22 +42,13 @@ def test_same_seed_same_data_other_seed_other_data(study):
 
 def test_bundled_snapshot_is_reproduced_by_the_simulator(tmp_path):
     meta = json.loads((BUNDLED / "simulation.json").read_text())
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oncocsr",
-            "simulate",
-            "--subjects",
-            str(meta["treated_subjects"]),
-            "--seed",
-            str(meta["seed"]),
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+    result = simulate_cli(
+        "--subjects",
+        str(meta["treated_subjects"]),
+        "--seed",
+        str(meta["seed"]),
+        "--out",
+        str(tmp_path),
     )
     assert "simulate: 43/43 treated subjects" in result.stderr
     for path in sorted(BUNDLED.iterdir()):
@@ -181,48 +178,15 @@ def test_confirmed_orr_of_a_large_study_recovers_the_truth():
 
 
 def test_cli_refuses_a_study_without_subjects(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oncocsr",
-            "simulate",
-            "--subjects",
-            "0",
-            "--seed",
-            "1",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    result = simulate_cli("--subjects", "0", "--seed", "1", "--out", str(tmp_path))
     assert result.returncode == 2 and "--subjects" in result.stderr
     assert not any(tmp_path.iterdir())
 
 
 def test_written_files_read_back_as_sdtm(tmp_path):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oncocsr",
-            "simulate",
-            "--subjects",
-            "5",
-            "--seed",
-            "3",
-            "--out",
-            str(tmp_path),
-            "--quiet",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    result = simulate_cli("--subjects", "5", "--seed", "3", "--out", str(tmp_path), "--quiet")
+    assert result.returncode == 0 and result.stderr == ""
     dm = read_sdtm(tmp_path / "dm.xpt")
     assert dm["USUBJID"].is_unique and (dm["DOMAIN"] == "DM").all()
-    assert (
-        (tmp_path / "dm.xpt")
-        .read_bytes()[:80]
-        .startswith(b"HEADER RECORD*******LIBRARY HEADER RECORD")
-    )
+    header = (tmp_path / "dm.xpt").read_bytes()[:80]
+    assert header.startswith(b"HEADER RECORD*******LIBRARY HEADER RECORD")
