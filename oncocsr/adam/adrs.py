@@ -97,7 +97,7 @@ def flag_best_response_records(
 
 
 def _confirmed(records: pd.DataFrame, confirm_min_days: int, max_ne_between: int) -> pd.DataFrame:
-    """Per subject: is there a confirmed CR, a confirmed PR, and the first confirmed date."""
+    """Per subject: first date of a confirmed CR and of a confirmed PR (NaT if none)."""
     r = records[["USUBJID", "ADT", "AVALC"]].reset_index(drop=True)
     r["pos"] = r.groupby("USUBJID").cumcount()
     for name, values in (("ne", ["NE"]), ("pr", ["PR"]), ("cr", ["CR"])):
@@ -147,14 +147,12 @@ def _confirmed(records: pd.DataFrame, confirm_min_days: int, max_ne_between: int
         & ~pr_after_cr
     )
     ok = pairs[cr_ok | pr_ok]
-    summary = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "confirmed_cr": ok[ok["AVALC"] == "CR"].groupby("USUBJID").size() > 0,
-            "confirmed_pr": ok[ok["AVALC"] == "PR"].groupby("USUBJID").size() > 0,
-            "first_confirmed": ok.groupby("USUBJID")["ADT"].min(),
+            "first_cr": ok[ok["AVALC"] == "CR"].groupby("USUBJID")["ADT"].min(),
+            "first_pr": ok[ok["AVALC"] == "PR"].groupby("USUBJID")["ADT"].min(),
         }
     )
-    return summary
 
 
 def _previous(pairs: pd.DataFrame, name: str) -> pd.Series:
@@ -169,34 +167,30 @@ def _previous(pairs: pd.DataFrame, name: str) -> pd.Series:
     return pairs[f"c_{name}_j"] - own.astype(int)
 
 
-def _hierarchy(
-    records: pd.DataFrame, subjects: pd.Index, sd_min_days: int, top: dict[str, pd.Series]
-) -> pd.DataFrame:
-    """Best response per subject: ``top`` (CR, PR) first, then SD, NON-CR/NON-PD, PD, NE."""
-    late = (records["ADT"] - records["STARTDT"]).dt.days >= sd_min_days
+def _any_and_first(records: pd.DataFrame, mask: pd.Series, subjects: pd.Index):
+    """Per subject: whether any record matches ``mask``, and the first matching date."""
     by = records["USUBJID"]
+    hit = mask.groupby(by).any().reindex(subjects, fill_value=False)
+    return hit, records["ADT"].where(mask).groupby(by).min().reindex(subjects)
 
-    def has(mask: pd.Series) -> pd.Series:
-        return mask.groupby(by).any().reindex(subjects, fill_value=False)
 
-    def first_date(mask: pd.Series) -> pd.Series:
-        return records["ADT"].where(mask).groupby(by).min().reindex(subjects)
-
+def _hierarchy(
+    records: pd.DataFrame, subjects: pd.Index, sd_min_days: int, top: list
+) -> pd.DataFrame:
+    """Best response per subject: ``top`` levels (category, hit, date) first, best first, then
+    SD, NON-CR/NON-PD (both only on or after day 1 + ``sd_min_days``), PD, NE, else MISSING."""
+    late = (records["ADT"] - records["STARTDT"]).dt.days >= sd_min_days
     value = records["AVALC"]
     levels = [
-        *top.items(),
-        ("SD", (value.isin(["CR", "PR", "SD"]) & late)),
-        ("NON-CR/NON-PD", (value == "NON-CR/NON-PD") & late),
-        ("PD", value == "PD"),
-        ("NE", pd.Series(True, index=records.index)),
+        *top,
+        ("SD", *_any_and_first(records, value.isin(["CR", "PR", "SD"]) & late, subjects)),
+        ("NON-CR/NON-PD", *_any_and_first(records, (value == "NON-CR/NON-PD") & late, subjects)),
+        ("PD", *_any_and_first(records, value == "PD", subjects)),
+        ("NE", *_any_and_first(records, pd.Series(True, index=records.index), subjects)),
     ]
     best = pd.Series("MISSING", index=subjects)
     date = pd.Series(pd.NaT, index=subjects, dtype="datetime64[ns]")
-    for category, mask in reversed(levels):
-        if isinstance(mask, tuple):
-            hit, when = mask
-        else:
-            hit, when = has(mask), first_date(mask)
+    for category, hit, when in reversed(levels):
         best = best.mask(hit, category)
         date = date.mask(hit, when)
     return pd.DataFrame({"AVALC": best, "ADT": date})
@@ -204,15 +198,8 @@ def _hierarchy(
 
 def derive_bor(records: pd.DataFrame, subjects: pd.Index, sd_min_days: int) -> pd.DataFrame:
     """BOR, unconfirmed: CR if any CR, else PR if any PR, else SD ... (SAP section 4)."""
-    by = records["USUBJID"]
-    top = {}
-    for category in ("PR", "CR"):
-        mask = records["AVALC"] == category
-        top[category] = (
-            mask.groupby(by).any().reindex(subjects, fill_value=False),
-            records["ADT"].where(mask).groupby(by).min().reindex(subjects),
-        )
-    return _hierarchy(records, subjects, sd_min_days, {"CR": top["CR"], "PR": top["PR"]})
+    top = [(c, *_any_and_first(records, records["AVALC"] == c, subjects)) for c in ("CR", "PR")]
+    return _hierarchy(records, subjects, sd_min_days, top)
 
 
 def derive_confirmed_bor(
@@ -226,13 +213,15 @@ def derive_confirmed_bor(
 
     A CR needs a later CR at least ``confirm_min_days`` after it with only CR or NE between; a PR
     needs a later CR or PR with only CR, PR or NE between and no PR after a CR; at most
-    ``max_ne_between`` NE between. Unconfirmed CR/PR count as SD when late enough.
+    ``max_ne_between`` NE between. Unconfirmed CR/PR count as SD when late enough. ADT is the
+    first date of the confirmed response.
     """
     confirmed = _confirmed(records, confirm_min_days, max_ne_between).reindex(subjects)
-    cr = confirmed["confirmed_cr"].eq(True)
-    pr = confirmed["confirmed_pr"].eq(True)
-    when = confirmed["first_confirmed"]
-    return _hierarchy(records, subjects, sd_min_days, {"CR": (cr, when), "PR": (pr & ~cr, when)})
+    top = [
+        ("CR", confirmed["first_cr"].notna(), confirmed["first_cr"]),
+        ("PR", confirmed["first_pr"].notna(), confirmed["first_pr"]),
+    ]
+    return _hierarchy(records, subjects, sd_min_days, top)
 
 
 def derive_adrs(
