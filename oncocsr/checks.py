@@ -1,25 +1,113 @@
-"""SDTM data checks: pandera schemas built from the YAML specs in ``schemas/sdtm``.
+"""SDTM data checks: pandera schemas built from the YAML specs in ``schemas/sdtm``, plus the
+checks pandera has no words for (unknown variables, text length, partial dates).
 
-Every finding has an id, a severity and a message naming file, variable, subject, sequence number
-and value. Validation is lazy: all findings are collected; error-level findings stop the run.
+Every finding has an id, a severity (``error`` stops the run; ``warning`` and ``info`` are
+reported) and a message naming file, variable, subject, sequence number and value. Validation is
+lazy: all findings of a domain are collected before anything is decided.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import yaml
 
 from oncocsr.dates import parse_iso8601
 
-SEVERITIES = ("error", "warning")
+SEVERITIES = ("error", "warning", "info")
+COLUMNS = ["id", "severity", "file", "variable", "usubjid", "seq", "value", "message"]
+MAX_TEXT = 200
+MAX_VALUE_SHOWN = 200
+# Variables any domain may carry (SDTMIG general observation classes), without the prefix.
+COMMON = {"STUDYID", "DOMAIN", "USUBJID", "VISITNUM", "VISIT", "VISITDY", "EPOCH", "TAETORD"}
+SUFFIXES = set(
+    """SEQ GRPID REFID SPID LNKID LNKGRP TESTCD TEST CAT SCAT ORRES ORRESU STRESC STRESN STRESU
+    STAT REASND LOC LAT DIR METHOD EVAL EVALID ACPTFL DTC DY STDTC ENDTC STDY ENDY DUR TPT TPTNUM
+    ELTM TPTREF RFTDTC STRF ENRF STRTPT STTPT ENRTPT ENTPT PRESP OCCUR BLFL LOBXFL DRVFL FAST TOX
+    TOXGR TRT MODIFY DECOD BODSYS BDSYCD LLT LLTCD PTCD HLT HLTCD HLGT HLGTCD SOC SOCCD SEV SER
+    ACN ACNOTH REL RELNST PATT OUT SCAN SCONG SDISAB SDTH SHOSP SLIFE SOD SMIE CONTRT TERM NAM
+    DOSE DOSTXT DOSU DOSFRM DOSFRQ DOSTOT DOSRGM ROUTE LOT ADJ INDC CLAS CLASCD ANMETH REASOC
+    PARTY PRTYID USCHFL ORNRLO ORNRHI STNRLO STNRHI STNRC NRIND LLOQ ULOQ SPEC NSPCES""".split()
+)
+ISO_DATE_SUFFIXES = ("DTC",)
 
 
-def load_spec(path: str | Path) -> dict:
+def load_spec(path: str | Path, domain: str | None = None) -> dict:
+    """A domain's check spec; the generic SUPPxx spec is specialised to ``domain``."""
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        spec = yaml.safe_load(handle)
+    if domain and spec["domain"] == "SUPP--":
+        spec["domain"] = domain
+        spec["variables"]["RDOMAIN"]["allowed"] = [domain[4:]]
+    return spec
+
+
+def spec_path(schema_dir: str | Path, domain: str) -> Path:
+    """Spec file of a domain (``None`` if the domain is unknown)."""
+    name = "supp" if domain.upper().startswith("SUPP") else domain.lower()
+    return Path(schema_dir) / f"{name}.yaml"
+
+
+def finding(check_id, severity, file, variable, message, usubjid="", seq="", value="") -> dict:
+    return {
+        "id": check_id,
+        "severity": severity,
+        "file": str(file),
+        "variable": variable,
+        "usubjid": usubjid,
+        "seq": seq,
+        "value": _shown(value),
+        "message": message,
+    }
+
+
+def _shown(value) -> str:
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return (
+        text
+        if len(text) <= MAX_VALUE_SHOWN
+        else f"{text[:MAX_VALUE_SHOWN]}... ({len(text)} characters)"
+    )
+
+
+def _seq_text(values: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    return numbers.map(lambda v: "" if pd.isna(v) else f"{v:g}")
+
+
+def records_findings(
+    frame: pd.DataFrame,
+    domain: str,
+    mask,
+    *,
+    check_id,
+    severity,
+    file,
+    variable,
+    message,
+    values=None,
+) -> pd.DataFrame:
+    """Findings, one per record where ``mask`` holds, naming subject, sequence number and value."""
+    rows = frame[np.asarray(mask, dtype=bool)]
+    shown = rows[variable] if values is None else pd.Series(values, index=frame.index)[rows.index]
+    seq = rows[f"{domain}SEQ"] if f"{domain}SEQ" in rows else pd.Series("", index=rows.index)
+    return pd.DataFrame(
+        {
+            "id": check_id,
+            "severity": severity,
+            "file": str(file),
+            "variable": variable,
+            "usubjid": rows["USUBJID"].astype(str) if "USUBJID" in rows else "",
+            "seq": _seq_text(seq),
+            "value": shown.map(_shown),
+            "message": message,
+        },
+        columns=COLUMNS,
+    )
 
 
 def _is_type(kind: str):
@@ -44,14 +132,11 @@ def build_schema(spec: dict) -> tuple[pa.DataFrameSchema, dict[str, tuple[str, s
     columns = {}
     for variable, rule in spec["variables"].items():
         severity = rule.get("severity", "error")
+        kind = "numeric" if rule["type"] == "num" else "character"
         checks = [
             pa.Check(
                 _is_type(rule["type"]),
-                name=named(
-                    f"{domain}.{variable}.TYPE",
-                    "error",
-                    f"expected {'numeric' if rule['type'] == 'num' else 'character'} type",
-                ),
+                name=named(f"{domain}.{variable}.TYPE", "error", f"expected {kind} type"),
             )
         ]
         if rule.get("nonblank"):
@@ -73,13 +158,6 @@ def build_schema(spec: dict) -> tuple[pa.DataFrameSchema, dict[str, tuple[str, s
                     ),
                 )
             )
-        if rule.get("iso8601"):
-            checks.append(
-                pa.Check(
-                    lambda s: parse_iso8601(s)["precision"] != "invalid",
-                    name=named(f"{domain}.{variable}.ISO8601", "error", "not an ISO 8601 date"),
-                )
-            )
         if "range" in rule:
             low, high = rule["range"]
             checks.append(
@@ -87,14 +165,12 @@ def build_schema(spec: dict) -> tuple[pa.DataFrameSchema, dict[str, tuple[str, s
                     lambda s, low=low, high=high: s.isna() | s.between(low, high),
                     name=named(
                         f"{domain}.{variable}.RANGE",
-                        severity,
+                        rule.get("range_severity", "error"),
                         f"outside the plausible range [{low}, {high}]",
                     ),
                 )
             )
-        columns[variable] = pa.Column(
-            checks=checks, required=bool(rule.get("required")), nullable=True
-        )
+        columns[variable] = pa.Column(checks=checks, required=False, nullable=True)
 
     frame_checks = []
     for rule in spec.get("conditional", []):
@@ -104,6 +180,8 @@ def build_schema(spec: dict) -> tuple[pa.DataFrameSchema, dict[str, tuple[str, s
             pa.Check(
                 lambda df, v=rule["variable"], w=when_var, wv=when_value, a=allowed: (
                     (df[w] != wv) | df[v].isin(a)
+                    if {v, w} <= set(df.columns)
+                    else pd.Series(True, index=df.index)
                 ),
                 name=named(
                     rule["id"],
@@ -113,87 +191,223 @@ def build_schema(spec: dict) -> tuple[pa.DataFrameSchema, dict[str, tuple[str, s
                 ),
             )
         )
+    keys = spec.get("keys") or []
     schema = pa.DataFrameSchema(
         columns=columns,
         checks=frame_checks,
-        unique=spec.get("keys"),
+        unique=keys if keys else None,
         report_duplicates="all",
         name=domain,
     )
-    meta["column_in_dataframe"] = (
-        f"{domain}.REQUIRED",
-        "error",
-        "required variable is missing",
-        "",
-    )
-    keys = spec.get("keys") or [""]
     meta["multiple_fields_uniqueness"] = (
         f"{domain}.KEY.DUPLICATE",
         "error",
         f"duplicate key ({', '.join(keys)})",
-        keys[-1],
+        keys[-1] if keys else "",
     )
     return schema, meta
 
 
-def _subject_fields(frame: pd.DataFrame, domain: str, index) -> tuple[str, str]:
-    if index is None or pd.isna(index) or index not in frame.index:
-        return "", ""
-    row = frame.loc[index]
-    seq = row.get(f"{domain}SEQ", "")
-    seq = "" if pd.isna(seq) or seq == "" else f"{float(seq):g}"
-    return str(row.get("USUBJID", "")), seq
-
-
-def check_domain(frame: pd.DataFrame, spec: dict, file: str) -> list[dict]:
-    """All findings for one SDTM domain, sorted so the same data give the same list."""
-    schema, meta = build_schema(spec)
+def _pandera_findings(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFrame:
     domain = spec["domain"]
-    frame = frame.reset_index(drop=True)
+    schema, meta = build_schema(spec)
+    if not set(spec.get("keys") or []) <= set(frame.columns):
+        # A missing key variable is reported as REQUIRED; uniqueness cannot be checked.
+        schema = pa.DataFrameSchema(columns=schema.columns, checks=schema.checks, name=domain)
     try:
         schema.validate(frame, lazy=True)
-        return []
+        return pd.DataFrame(columns=COLUMNS)
     except pa.errors.SchemaErrors as raised:
-        errors = raised
-    cases = errors.failure_cases
-    findings = []
-    for case in cases.itertuples(index=False):
-        check = str(case.check)
+        cases = raised.failure_cases
+    cases = cases.assign(
+        column=cases["column"].where(cases["column"].map(lambda c: isinstance(c, str)), ""),
+        position=pd.to_numeric(cases["index"], errors="coerce"),
+    )
+    parts = []
+    for (check, column), group in cases.groupby(["check", "column"], sort=False):
         check_id, severity, message, focus = meta.get(
-            check, (f"{domain}.{check}", "error", check, "")
+            str(check), (f"{domain}.{check}", "error", str(check), "")
         )
-        column = case.column if isinstance(case.column, str) else ""
         # Frame-level checks report every column of a failing row: keep the one they are about.
         if focus and column != focus:
             continue
-        if check_id.endswith(".REQUIRED"):
-            column, value, index = str(case.failure_case), "", None
-        else:
-            value, index = case.failure_case, case.index
-        usubjid, seq = _subject_fields(frame, domain, index)
-        value = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else value
-        findings.append(
-            {
-                "id": check_id,
-                "severity": severity,
-                "file": file,
-                "variable": column or check_id.split(".")[1],
-                "usubjid": usubjid,
-                "seq": seq,
-                "value": str(value)[:200],
-                "message": message,
-            }
+        variable = column or focus
+        rows = group[group["position"].notna()]
+        if not rows.empty:
+            positions = rows["position"].astype(int).to_numpy()
+            values = pd.Series(pd.NA, index=frame.index, dtype=object)
+            values[positions] = rows["failure_case"].to_numpy()
+            parts.append(
+                records_findings(
+                    frame,
+                    domain,
+                    frame.index.isin(positions),
+                    check_id=check_id,
+                    severity=severity,
+                    file=file,
+                    variable=variable,
+                    message=message,
+                    values=values,
+                )
+            )
+        if group["position"].isna().any():  # a failure of the column as a whole (its type)
+            parts.append(pd.DataFrame([finding(check_id, severity, file, variable, message)]))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+
+
+def check_domain(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFrame:
+    """All findings for one SDTM domain as a frame of ``COLUMNS`` (stable order)."""
+    domain = spec["domain"]
+    frame = frame.reset_index(drop=True)
+    parts = [_pandera_findings(frame, spec, file)]
+    if frame.empty:
+        severity = "error" if domain == "DM" else "warning"
+        parts.append(
+            pd.DataFrame(
+                [finding(f"{domain}.EMPTY", severity, file, "", "the domain has no records")]
+            )
         )
-    unique = {tuple(sorted(item.items())): item for item in findings}
-    return sorted(unique.values(), key=lambda f: (f["id"], f["usubjid"], f["seq"], f["value"]))
+    for variable, rule in spec["variables"].items():
+        if variable not in frame.columns:
+            level = (
+                "required" if rule.get("required") else "expected" if rule.get("expected") else None
+            )
+            if level:
+                parts.append(
+                    pd.DataFrame(
+                        [
+                            finding(
+                                f"{domain}.{'REQUIRED' if level == 'required' else 'EXPECTED'}",
+                                "error" if level == "required" else "warning",
+                                file,
+                                variable,
+                                f"{level} variable is missing",
+                            )
+                        ]
+                    )
+                )
+    parts.append(variable_findings(frame, spec, file))
+    found = (
+        pd.concat([p for p in parts if not p.empty], ignore_index=True)
+        if any(not p.empty for p in parts)
+        else pd.DataFrame(columns=COLUMNS)
+    )
+    return sort_findings(found)
 
 
-def format_finding(finding: dict) -> str:
+def is_known_variable(name: str, domain: str, spec: dict) -> bool:
+    prefix = domain[:2] if not domain.startswith("SUPP") else ""
+    return (
+        name in spec["variables"]
+        or name in spec.get("permissible", [])
+        or name in COMMON
+        or (bool(prefix) and name.startswith(prefix) and name[len(prefix) :] in SUFFIXES)
+    )
+
+
+def variable_findings(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFrame:
+    """Unknown variables, over-long text and partial or year-less ISO 8601 dates."""
+    domain = spec["domain"]
+    parts = []
+    for column in frame.columns:
+        if not is_known_variable(column, domain, spec):
+            message = "variable is not defined for this domain in SDTMIG or the study spec"
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]{0,7}", column):
+                message = "not a valid SDTM variable name (up to 8 upper-case letters, digits, _)"
+            parts.append(
+                pd.DataFrame(
+                    [finding(f"{domain}.UNKNOWN_VARIABLE", "warning", file, column, message)]
+                )
+            )
+        series = frame[column]
+        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
+            continue
+        text = series.astype(str)
+        too_long = text.str.len() > MAX_TEXT
+        if too_long.any():
+            parts.append(
+                records_findings(
+                    frame,
+                    domain,
+                    too_long,
+                    check_id=f"{domain}.{column}.LENGTH",
+                    severity="error",
+                    file=file,
+                    variable=column,
+                    message=f"text longer than {MAX_TEXT} characters (the SAS transport v5 limit)",
+                )
+            )
+        if column.endswith(ISO_DATE_SUFFIXES):
+            precision = parse_iso8601(text)["precision"]
+            for value, check, severity, message in (
+                ("invalid", "ISO8601", "error", "not an ISO 8601 date"),
+                ("noyear", "YEAR_MISSING", "warning", "date without a year: never imputed (SAP 3)"),
+                ("month", "PARTIAL", "info", "partial date (day missing)"),
+                ("year", "PARTIAL", "info", "partial date (month and day missing)"),
+            ):
+                mask = precision == value
+                if mask.any():
+                    parts.append(
+                        records_findings(
+                            frame,
+                            domain,
+                            mask,
+                            check_id=f"{domain}.{column}.{check}",
+                            severity=severity,
+                            file=file,
+                            variable=column,
+                            message=message,
+                        )
+                    )
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+
+
+def sort_findings(found: pd.DataFrame) -> pd.DataFrame:
+    """Findings in a stable order: severity, id, subject, sequence number, value."""
+    if found.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    order = found["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    seq = pd.to_numeric(found["seq"], errors="coerce").fillna(-1)
+    found = found.assign(_o=order, _s=seq).sort_values(
+        ["_o", "id", "variable", "usubjid", "_s", "value"], kind="stable"
+    )
+    return found.drop(columns=["_o", "_s"]).drop_duplicates().reset_index(drop=True)[COLUMNS]
+
+
+def format_finding(item: dict) -> str:
     """One line naming file, variable, subject, sequence number and value."""
-    where = f"{finding['file']}: {finding['variable']}"
-    if finding["usubjid"]:
-        where += f" USUBJID={finding['usubjid']}"
-    if finding["seq"]:
-        where += f" SEQ={finding['seq']}"
-    value = f" value={finding['value']!r}" if finding["value"] != "" else ""
-    return f"[{finding['severity']}] {finding['id']} {where}{value}: {finding['message']}"
+    where = f"{item['file']}: {item['variable']}" if item["variable"] else item["file"]
+    if item["usubjid"]:
+        where += f" USUBJID={item['usubjid']}"
+    if item["seq"]:
+        where += f" SEQ={item['seq']}"
+    value = f" value={item['value']!r}" if item["value"] != "" else ""
+    return f"[{item['severity']}] {item['id']} {where}{value}: {item['message']}"
+
+
+def write_findings(path: str | Path, summary: dict, found: pd.DataFrame) -> None:
+    """A domain's (or the cross-checks') findings as JSON with counts per severity."""
+    import json
+
+    found = sort_findings(found)
+    counts = {severity: int((found["severity"] == severity).sum()) for severity in SEVERITIES}
+    document = {**summary, "counts": counts, "findings": found.to_dict("records")}
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=1, sort_keys=True, ensure_ascii=False)
+        handle.write("\n")
+
+
+def read_findings(paths) -> tuple[list[dict], pd.DataFrame]:
+    """Summaries and all findings of several checks JSON files."""
+    import json
+
+    summaries, frames = [], []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+        frames.append(pd.DataFrame(document.pop("findings"), columns=COLUMNS))
+        summaries.append(document)
+    frames = [frame for frame in frames if not frame.empty]
+    found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    return summaries, sort_findings(found)

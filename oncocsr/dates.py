@@ -8,14 +8,16 @@ import pandas as pd
 DAYS_PER_MONTH = 30.4375
 
 _ISO = r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?:T[\d:.]*)?$"
+# SDTM writes an unknown year as "--" (e.g. "--06-15"): valid, but never imputed.
+_NO_YEAR = r"^--(?:-?\d{2})?(?:-\d{2})?(?:T[\d:.-]*)?$"
 
 
 def parse_iso8601(values: pd.Series) -> pd.DataFrame:
     """Split ISO 8601 strings into year, month, day and a precision.
 
     Precision is ``"day"`` (full date; datetimes keep their date part), ``"month"``, ``"year"``,
-    ``""`` for a missing value and ``"invalid"`` for anything else (SAP section 3: a date with a
-    missing year is never imputed). ``date`` holds the full date where the precision is ``"day"``.
+    ``"noyear"`` for SDTM's ``--MM-DD`` form (SAP section 3: never imputed), ``""`` for a missing
+    value and ``"invalid"`` for anything else. ``date`` is the full date where precision is day.
     """
     text = values.fillna("").astype(str).str.strip()
     parts = text.str.extract(_ISO)
@@ -23,8 +25,8 @@ def parse_iso8601(values: pd.Series) -> pd.DataFrame:
     month = pd.to_numeric(parts["month"], errors="coerce")
     day = pd.to_numeric(parts["day"], errors="coerce")
     precision = np.select(
-        [text.eq(""), day.notna(), month.notna(), year.notna()],
-        ["", "day", "month", "year"],
+        [text.eq(""), day.notna(), month.notna(), year.notna(), text.str.match(_NO_YEAR)],
+        ["", "day", "month", "year", "noyear"],
         default="invalid",
     )
     full = pd.to_datetime(

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from oncocsr.checks import (
+    COLUMNS,
+    check_domain,
+    finding,
+    load_spec,
+    records_findings,
+    sort_findings,
+    spec_path,
+)
 from oncocsr.dates import parse_iso8601
+from oncocsr.io import SDTM_EXTENSIONS, SDTMReadError, read_sdtm_file
 
 # The date that places a record in time, per domain, for the data cut. DM, SUPPxx and MH
 # (history before the study) are not cut: DM's death date is handled in ADSL.
@@ -45,3 +57,140 @@ def apply_data_cut(frame: pd.DataFrame, domain: str, cutoff: str) -> pd.DataFram
     if end and end in frame.columns:
         frame = frame.assign(**{end: frame[end].mask(earliest_possible(frame[end]) > limit, "")})
     return frame
+
+
+def normalise(frame: pd.DataFrame, spec: dict, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Documented normalisations, each reported: blanks around text removed; numbers stored as
+    text converted where the spec says numeric (a value that is not a number is an error and
+    becomes missing); an all-missing numeric column the spec says is text becomes empty text."""
+    domain = spec["domain"]
+    frame = frame.copy()
+    parts = []
+    for column in frame.columns:
+        series = frame[column]
+        rule = spec["variables"].get(column, {})
+        if pd.api.types.is_object_dtype(series):
+            stripped = series.str.strip()
+            padded = stripped != series
+            if padded.any():
+                parts.append(
+                    records_findings(
+                        frame,
+                        domain,
+                        padded,
+                        check_id=f"{domain}.{column}.WHITESPACE",
+                        severity="warning",
+                        file=file,
+                        variable=column,
+                        message="leading or trailing blanks removed",
+                    )
+                )
+                frame[column] = series = stripped
+            if rule.get("type") == "num":
+                numbers = pd.to_numeric(series.replace("", None), errors="coerce")
+                bad = numbers.isna() & (series != "")
+                if bad.any():
+                    parts.append(
+                        records_findings(
+                            frame,
+                            domain,
+                            bad,
+                            check_id=f"{domain}.{column}.TYPE",
+                            severity="error",
+                            file=file,
+                            variable=column,
+                            message="numeric variable holds a value that is not a number",
+                        )
+                    )
+                frame[column] = numbers.astype(float)
+        elif rule.get("type") == "char" and series.isna().all():
+            parts.append(
+                pd.DataFrame(
+                    [
+                        finding(
+                            f"{domain}.{column}.TYPE",
+                            "warning",
+                            file,
+                            column,
+                            "character variable stored as numeric, all missing: read as empty text",
+                        )
+                    ]
+                )
+            )
+            frame[column] = ""
+    parts = [part for part in parts if not part.empty]
+    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    return frame, found
+
+
+FILE_NOTES = {
+    "BOM": ("FILE.BOM", "warning", "UTF-8 byte-order mark removed"),
+    "CP1252": ("FILE.ENCODING", "warning", "not UTF-8: read as Windows-1252 (cp1252)"),
+    "LATIN1": ("FILE.ENCODING", "warning", "not UTF-8: read as Latin-1"),
+}
+
+
+def ingest(path: str | Path, spec: dict, cutoff: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Read, normalise and check one raw SDTM file, then apply the data cut.
+
+    Returns the cut frame, every finding (file, normalisation and pandera checks; checks run on the
+    whole file, before the cut) and a summary. An unreadable file gives an error finding and an
+    empty frame, never an exception: the checks gate decides whether the run goes on.
+    """
+    domain = spec["domain"]
+    file = str(path)
+    parts = []
+    try:
+        frame, notes = read_sdtm_file(path)
+    except SDTMReadError as error:
+        columns = list(spec["variables"])
+        empty = pd.DataFrame(columns=columns)
+        reason = str(error).removeprefix(f"{file}: ")
+        unreadable = finding("FILE.UNREADABLE", "error", file, "", reason)
+        found = pd.DataFrame([unreadable], columns=COLUMNS)
+        return empty, found, {"domain": domain, "file": file, "records": 0, "records_after_cut": 0}
+    parts += [
+        pd.DataFrame([finding(*FILE_NOTES[note][:2], file, "", FILE_NOTES[note][2])])
+        for note in notes
+    ]
+    frame, normalised = normalise(frame, spec, file)
+    parts += [normalised, check_domain(frame, spec, file)]
+    cut = apply_data_cut(frame, domain, cutoff)
+    parts = [part for part in parts if not part.empty]
+    found = (
+        sort_findings(pd.concat(parts, ignore_index=True))
+        if parts
+        else pd.DataFrame(columns=COLUMNS)
+    )
+    summary = {"domain": domain, "file": file, "records": len(frame), "records_after_cut": len(cut)}
+    return cut, found, summary
+
+
+def check_snapshot(folder: str | Path, cutoff: str, schema_dir: str | Path):
+    """Ingest and check every SDTM file of a snapshot in one process, as the ingest and
+    cross-check rules do file by file: return the cut domains and all findings.
+
+    Used where starting a Snakemake job per file costs more than the work (tests, benchmarks).
+    """
+    from oncocsr.crosschecks import cross_check
+
+    domains, files, unknown, parts = {}, {}, [], []
+    for path in sorted(Path(folder).iterdir()):
+        if path.suffix.lower() not in SDTM_EXTENSIONS:
+            continue
+        domain = path.stem.upper()
+        spec = spec_path(schema_dir, domain)
+        if not spec.is_file():
+            unknown.append(str(path))
+            continue
+        domains[domain], found, _ = ingest(path, load_spec(spec, domain), cutoff)
+        files[domain] = str(path)
+        parts.append(found)
+    parts.append(cross_check(domains, files, unknown))
+    parts = [part for part in parts if not part.empty]
+    found = (
+        sort_findings(pd.concat(parts, ignore_index=True))
+        if parts
+        else pd.DataFrame(columns=COLUMNS)
+    )
+    return domains, found

@@ -6,6 +6,7 @@ Readers are chosen by file extension; the domain is the file name's stem in uppe
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from pathlib import Path
 
@@ -41,27 +42,74 @@ def domain_of(path: str | Path) -> str:
     return Path(path).stem.upper()
 
 
-def read_sdtm(path: str | Path) -> pd.DataFrame:
-    """Read one SDTM file (XPT v5/v8, CSV or Parquet) with character variables as strings.
+class SDTMReadError(ValueError):
+    """A raw SDTM file that cannot be read; the message names the file and the reason."""
 
-    Missing character values become empty strings, as in SAS, so that comparisons are plain.
+
+def _decode_csv(path: Path) -> tuple[str, list[str]]:
+    """Text of a CSV file and notes on what was normalised (BOM, legacy encoding).
+
+    UTF-8 is expected; a byte-order mark is dropped, and text that is not UTF-8 is read as
+    Windows-1252 (a superset of Latin-1 for printable characters), both with a note.
+    """
+    data = path.read_bytes()
+    notes = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        notes.append("BOM")
+    try:
+        return data.decode("utf-8"), notes
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252"), [*notes, "CP1252"]
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), [*notes, "LATIN1"]
+
+
+def read_sdtm_file(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
+    """Read one SDTM file (XPT v5/v8, CSV or Parquet) by extension; return it with notes.
+
+    Character values are strings with missing as ``""`` (as in SAS). CSV columns are all read as
+    text; numeric SDTM variables are converted later against the domain's spec. Notes name
+    normalisations the data checks report (``BOM``, ``CP1252``, ``LATIN1``). A file that cannot
+    be read raises ``SDTMReadError``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".xpt":
-        frame, _ = pyreadstat.read_xport(str(path))
-    elif suffix == ".csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    elif suffix == ".parquet":
-        frame = pd.read_parquet(path)
-    else:
-        raise ValueError(
-            f"{path}: unsupported SDTM file type {suffix!r}; expected one of {SDTM_EXTENSIONS}"
-        )
+    if not path.is_file():
+        raise SDTMReadError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise SDTMReadError(f"{path}: the file is empty (0 bytes)")
+    notes: list[str] = []
+    try:
+        if suffix == ".xpt":
+            # Transport files are whole 80-byte records; anything else was cut short.
+            if size % 80:
+                raise SDTMReadError(
+                    f"{path}: truncated SAS transport file ({size} bytes, not a multiple of 80)"
+                )
+            frame, _ = pyreadstat.read_xport(str(path))
+        elif suffix == ".csv":
+            text, notes = _decode_csv(path)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            raise SDTMReadError(f"{path}: unsupported type {suffix!r}; expected {SDTM_EXTENSIONS}")
+    except SDTMReadError:
+        raise
+    except Exception as error:  # every reader failure becomes one clear message
+        raise SDTMReadError(f"{path}: cannot be read as {suffix[1:].upper()}: {error}") from error
     for column in frame.columns:
         if frame[column].dtype == object:
             frame[column] = frame[column].fillna("").astype(str)
-    return frame
+    return frame, notes
+
+
+def read_sdtm(path: str | Path) -> pd.DataFrame:
+    """``read_sdtm_file`` without the notes."""
+    return read_sdtm_file(path)[0]
 
 
 def write_xpt(

@@ -463,7 +463,10 @@ def _simulate_chunk(
         "nt_mask": nt_mask,
         "nt_sites": nt_sites,
         "liver": liver,
-        "screening_scan": -rng.integers(3, 15, n),
+        # The screening scan lies between consent and the first dose (at least 5 days apart).
+        "screening_scan": -rng.integers(
+            1, (first_dose - subjects["consent"].to_numpy()).clip(2, 15)
+        ),
     }
 
     # Treatment: a cycle every 14 days, delayed or reduced after grade >= 3 toxicity.

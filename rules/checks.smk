@@ -1,16 +1,63 @@
-rule check_domain:
+rule cross_checks:
     input:
-        sdtm="results/{cut}/sdtm/{domain}.parquet",
-        spec=lambda wildcards: str(
-            REPO / "schemas" / "sdtm" / f"{wildcards.domain}.yaml"
+        lambda wildcards: expand(
+            "results/{cut}/sdtm/{domain}.parquet",
+            cut=wildcards.cut,
+            domain=checked_domains(wildcards.cut),
         ),
     output:
-        "results/{cut}/checks/{domain}.json",
+        "results/{cut}/checks/cross.json",
+    params:
+        raw=lambda wildcards: snapshot_files(wildcards.cut),
+        unknown=lambda wildcards: unknown_files(wildcards.cut),
+        code=code_hash("scripts/cross_checks.py", *library("crosschecks", "checks", "dates")),
     log:
-        "results/{cut}/logs/checks_{domain}.log",
+        "results/{cut}/logs/cross_checks.log",
     conda:
         ENVIRONMENT
-    params:
-        code=code_hash("scripts/check_domain.py", *library("checks", "dates")),
     script:
-        "../scripts/check_domain.py"
+        "../scripts/cross_checks.py"
+
+
+rule checks_report:
+    input:
+        lambda wildcards: expand(
+            "results/{cut}/checks/{name}.json",
+            cut=wildcards.cut,
+            name=[*checked_domains(wildcards.cut), "cross"],
+        ),
+    output:
+        "results/{cut}/checks/report.html",
+    params:
+        cut=cut_params,
+        study=config["study"],
+        templates=str(REPO / "reports"),
+        code=code_hash(
+            "scripts/checks_report.py", "reports/checks.html.j2", *library("checks", "report")
+        ),
+    log:
+        "results/{cut}/logs/checks_report.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/checks_report.py"
+
+
+rule checks_gate:
+    input:
+        findings=lambda wildcards: expand(
+            "results/{cut}/checks/{name}.json",
+            cut=wildcards.cut,
+            name=[*checked_domains(wildcards.cut), "cross"],
+        ),
+        report="results/{cut}/checks/report.html",
+    output:
+        "results/{cut}/checks/gate.json",
+    params:
+        code=code_hash("scripts/checks_gate.py", *library("checks")),
+    log:
+        "results/{cut}/logs/checks_gate.log",
+    conda:
+        ENVIRONMENT
+    script:
+        "../scripts/checks_gate.py"

@@ -17,7 +17,8 @@ ENVIRONMENT = "../environment.yml"
 
 wildcard_constraints:
     cut="|".join(CUTS),
-    domain="[a-z0-9]+",
+    # "cross" and "gate" name the cut-level checks files, never an SDTM domain.
+    domain=r"(?!(?:cross|gate)\b)[a-z0-9]+",
 
 
 def code_hash(*paths):
@@ -51,6 +52,23 @@ def snapshot_files(cut):
     return files
 
 
+def spec_file(domain):
+    """The data-check spec of a domain (SUPPxx share one), or None for an unknown domain."""
+    name = "supp" if domain.startswith("supp") else domain
+    path = REPO / "schemas" / "sdtm" / f"{name}.yaml"
+    return str(path) if path.is_file() else None
+
+
+def checked_domains(cut):
+    """Domains of a cut's snapshot that have checks: these are ingested."""
+    return sorted(d for d in snapshot_files(cut) if spec_file(d))
+
+
+def unknown_files(cut):
+    """SDTM-typed files of a cut's snapshot for which no checks exist (reported, not read)."""
+    return sorted(p for d, p in snapshot_files(cut).items() if not spec_file(d))
+
+
 def raw_sdtm(wildcards):
     files = snapshot_files(wildcards.cut)
     if wildcards.domain not in files:
@@ -58,11 +76,11 @@ def raw_sdtm(wildcards):
             f"cut {wildcards.cut!r}: no {wildcards.domain.upper()} file in "
             f"{config['cuts'][wildcards.cut]['snapshot']}"
         )
-    return files[wildcards.domain]
+    return {"raw": files[wildcards.domain], "spec": spec_file(wildcards.domain)}
 
 
 def sdtm_inputs(required, optional=()):
-    """Input function: checked SDTM parquet files by domain, gated by their data checks.
+    """Input function: cut SDTM parquet files by domain, behind the data-checks gate.
 
     Required domains must be in the snapshot; optional ones are used when present.
     """
@@ -76,13 +94,8 @@ def sdtm_inputs(required, optional=()):
                 + ", ".join(domain.upper() for domain in missing)
             )
         domains = [*required, *(domain for domain in optional if domain in present)]
-        files = {
-            domain: f"results/{wildcards.cut}/sdtm/{domain}.parquet"
-            for domain in domains
-        }
-        files["checks"] = [
-            f"results/{wildcards.cut}/checks/{domain}.json" for domain in domains
-        ]
+        files = {domain: f"results/{wildcards.cut}/sdtm/{domain}.parquet" for domain in domains}
+        files["gate"] = f"results/{wildcards.cut}/checks/gate.json"
         return files
 
     return inputs

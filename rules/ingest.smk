@@ -1,14 +1,15 @@
 rule ingest_domain:
     input:
-        raw_sdtm,
+        unpack(raw_sdtm),
     output:
-        "results/{cut}/sdtm/{domain}.parquet",
+        sdtm="results/{cut}/sdtm/{domain}.parquet",
+        checks="results/{cut}/checks/{domain}.json",
+    params:
+        cut=cut_params,
+        code=code_hash("scripts/ingest.py", *library("io", "dates", "ingest", "checks")),
     log:
         "results/{cut}/logs/ingest_{domain}.log",
     conda:
         ENVIRONMENT
-    params:
-        cut=cut_params,
-        code=code_hash("scripts/ingest.py", *library("io", "dates", "ingest")),
     script:
         "../scripts/ingest.py"

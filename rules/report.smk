@@ -4,6 +4,11 @@ rule csr:
         adtte="results/{cut}/adam/adtte.parquet",
         tables=expand("results/{{cut}}/tlf/{tlf}.html", tlf=sorted(TABLES)),
         figures=expand("results/{{cut}}/tlf/{tlf}.svg", tlf=sorted(FIGURES)),
+        checks=lambda wildcards: expand(
+            "results/{cut}/checks/{name}.json",
+            cut=wildcards.cut,
+            name=[*checked_domains(wildcards.cut), "cross"],
+        ),
     output:
         "results/{cut}/csr.pdf",
     log:
@@ -14,6 +19,7 @@ rule csr:
         study=config["study"],
         design=config["design"],
         window_days=config["orr"]["window_days"],
+        listing_max_rows=config["report"]["listing_max_rows"],
         figures=FIGURES,
         cut=cut_params,
         pipeline=PIPELINE,
@@ -23,6 +29,7 @@ rule csr:
             "reports/csr.html.j2",
             "reports/csr.css",
             "reports/figure.html.j2",
+            "reports/listing.html.j2",
             *TLF_CODE,
         ),
     script:

@@ -1,16 +1,20 @@
-"""Rule ingest_domain: raw SDTM file -> typed, cut Parquet (DESIGN.md data flow)."""
+"""Rule ingest_domain: raw SDTM file -> checked, cut Parquet and its findings (DESIGN.md)."""
 
-from oncocsr.ingest import apply_data_cut
-from oncocsr.io import domain_of, read_sdtm, sha256_file, write_parquet
+from oncocsr.checks import load_spec, write_findings
+from oncocsr.ingest import ingest
+from oncocsr.io import domain_of, sha256_file, write_parquet
 
-raw = snakemake.input[0]
+raw = snakemake.input.raw
 domain = domain_of(raw)
-frame = read_sdtm(raw)
-cut = apply_data_cut(frame, domain, snakemake.params.cut["cutoff"])
-write_parquet(cut, snakemake.output[0])
+cut, findings, summary = ingest(
+    raw, load_spec(snakemake.input.spec, domain), snakemake.params.cut["cutoff"]
+)
+summary["sha256"] = sha256_file(raw)
+write_parquet(cut, snakemake.output.sdtm)
+write_findings(snakemake.output.checks, summary, findings)
 with open(snakemake.log[0], "w") as log:
     print(
-        f"{raw} sha256={sha256_file(raw)} records={len(frame)} after_cut={len(cut)} "
-        f"cutoff={snakemake.params.cut['cutoff']}",
+        f"{raw} sha256={summary['sha256']} records={summary['records']} "
+        f"after_cut={summary['records_after_cut']} findings={len(findings)}",
         file=log,
     )

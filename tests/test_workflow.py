@@ -13,6 +13,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from oncocsr.io import sha256_file
 from oncocsr.simulate import run as simulate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,18 +103,46 @@ def test_second_run_has_nothing_to_do(built):
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def test_data_check_error_stops_the_run_before_adam(tmp_path):
-    config = make_project(tmp_path, 12, 4)
-    rs_path = tmp_path / "sdtm" / "rs.xpt"
-    rs, _ = pyreadstat.read_xport(str(rs_path))
+def break_rs(folder: Path) -> str:
+    rs, _ = pyreadstat.read_xport(str(folder / "rs.xpt"))
     row = rs.index[rs["RSTESTCD"] == "OVRLRESP"][0]
     rs.loc[row, "RSSTRESC"] = "PARTIAL"
-    pyreadstat.write_xport(rs, str(rs_path), file_format_version=5, table_name="RS")
-    before = rs_path.read_bytes()
+    pyreadstat.write_xport(rs, str(folder / "rs.xpt"), file_format_version=5, table_name="RS")
+    return rs.loc[row, "USUBJID"]
+
+
+def orphan_ae(folder: Path) -> str:
+    ae, _ = pyreadstat.read_xport(str(folder / "ae.xpt"))
+    ae.loc[0, "USUBJID"] = "NOBODY"
+    pyreadstat.write_xport(ae, str(folder / "ae.xpt"), file_format_version=5, table_name="AE")
+    return "NOBODY"
+
+
+def empty_ex(folder: Path) -> str:
+    (folder / "ex.xpt").write_bytes(b"")
+    return "0 bytes"
+
+
+@pytest.mark.parametrize(
+    ("fault", "check_id"),
+    [
+        (break_rs, "RS.RSSTRESC.OVRLRESP"),
+        (orphan_ae, "CROSS.ORPHAN"),
+        (empty_ex, "FILE.UNREADABLE"),
+    ],
+)
+def test_data_check_error_stops_the_run_before_adam(tmp_path, fault, check_id):
+    config = make_project(tmp_path, 12, 4)
+    needle = fault(tmp_path / "sdtm")
+    raw = {path.name: sha256_file(path) for path in (tmp_path / "sdtm").iterdir()}
     result = snakemake(tmp_path, config)
     assert result.returncode != 0
-    assert "RS.RSSTRESC.OVRLRESP" in result.stderr and "PARTIAL" in result.stderr
-    assert rs.loc[row, "USUBJID"] in result.stderr
+    # A short summary on stderr: the finding, its subject or reason, and where the report is.
+    assert check_id in result.stderr and needle in result.stderr
+    assert "results/primary/checks/report.html" in result.stderr
+    checks = tmp_path / "results/primary/checks"
+    assert check_id in (checks / "report.html").read_text()
+    assert not (checks / "gate.json").exists()
     assert not (tmp_path / "results/primary/adam").exists()
-    assert not (tmp_path / "results/primary/checks/rs.json").exists()
-    assert rs_path.read_bytes() == before
+    assert not (tmp_path / "results/primary/csr.pdf").exists()
+    assert raw == {path.name: sha256_file(path) for path in (tmp_path / "sdtm").iterdir()}

@@ -8,10 +8,8 @@ import pandas as pd
 def read_domains(named_inputs) -> dict[str, pd.DataFrame]:
     """Checked SDTM parquet files of a rule's named inputs, by upper-case domain.
 
-    The ``checks`` input is the data-check gate, not data.
+    The ``gate`` input is the data-checks gate, not data.
     """
     return {
-        name.upper(): pd.read_parquet(path)
-        for name, path in named_inputs.items()
-        if name != "checks"
+        name.upper(): pd.read_parquet(path) for name, path in named_inputs.items() if name != "gate"
     }

@@ -73,3 +73,55 @@ def synopsis_numbers(ard: pd.DataFrame, design: dict, window_days: int) -> dict:
         numbers[f"{key}_ucl"] = fmt_number(value(analysis, group, "AVAL", "median_ucl"))
         numbers[f"{key}_events"] = int(value(analysis, group, "AVAL", "events"))
     return numbers
+
+
+def render_listing(
+    *,
+    tlf_id: str,
+    title: str,
+    population: str,
+    columns: list[str],
+    rows: list[list],
+    footnotes: list[str],
+    template_dir: str | Path,
+    table_class: str = "",
+) -> str:
+    template = environment(template_dir).get_template("listing.html.j2")
+    return template.render(
+        tlf_id=tlf_id,
+        title=title,
+        population=population,
+        columns=columns,
+        rows=rows,
+        footnotes=footnotes,
+        table_class=table_class,
+    )
+
+
+def data_issues_listing(
+    findings: pd.DataFrame, *, max_rows: int, footer_text: str, template_dir
+) -> str:
+    """Listing 16.2.4: findings of the data checks (the run stops on errors, so these are
+    warnings and information), capped at ``max_rows`` with the total stated."""
+    columns = ["Check", "Severity", "Subject", "Variable", "SEQ", "Value", "Message"]
+    shown = findings.head(max_rows)
+    rows = [
+        [r.id, r.severity, r.usubjid, r.variable, r.seq, r.value, r.message]
+        for r in shown.itertuples()
+    ]
+    notes = [f"{len(findings)} finding(s) in all."]
+    if len(findings) > max_rows:
+        notes.append(
+            f"First {max_rows} shown (report.listing_max_rows); all are in checks/report.html."
+        )
+    notes.append(footer_text)
+    return render_listing(
+        tlf_id="16.2.4",
+        title="Data issues found by the data checks",
+        population="All records",
+        columns=columns,
+        rows=rows,
+        footnotes=notes,
+        template_dir=template_dir,
+        table_class="data-issues",
+    )

@@ -1,0 +1,294 @@
+"""Checks across SDTM domains (subjects, consent, death, dosing, tumour data) on the cut data.
+
+Each check is vectorised over records; findings use the columns of ``oncocsr.checks``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from oncocsr.checks import COLUMNS, finding, records_findings, sort_findings
+from oncocsr.dates import impute_date, to_date
+
+# Domains whose records happen on study, after consent (prior history in MH/CM may predate it).
+ON_STUDY_DATES = {"AE": "AESTDTC", "EX": "EXSTDTC", "RS": "RSDTC", "TR": "TRDTC", "TU": "TUDTC"}
+NOT_TREATED_ARMS = {"", "SCRNFAIL", "NOTTRT", "NOTASSGN", "NOT TREATED", "SCREEN FAILURE"}
+NEW_THERAPY = "SUBSEQUENT ANTICANCER THERAPY"
+
+
+def _frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [part for part in parts if not part.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+
+
+def _subject_dates(dm: pd.DataFrame, ds: pd.DataFrame | None) -> pd.DataFrame:
+    """Consent (DM.RFICDTC, else the DS milestone) and death date (DM.DTHDTC, full dates only)."""
+    by = dm.drop_duplicates("USUBJID").set_index("USUBJID")
+    consent = to_date(by["RFICDTC"]) if "RFICDTC" in by else pd.Series(pd.NaT, index=by.index)
+    if ds is not None and "DSDECOD" in ds:
+        milestone = ds[ds["DSDECOD"] == "INFORMED CONSENT OBTAINED"]
+        from_ds = to_date(milestone["DSSTDTC"]).groupby(milestone["USUBJID"]).min()
+        consent = consent.fillna(from_ds.reindex(by.index))
+    death = to_date(by["DTHDTC"]) if "DTHDTC" in by else pd.Series(pd.NaT, index=by.index)
+    return pd.DataFrame({"consent": consent, "death": death})
+
+
+def check_orphans(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
+    """CROSS.ORPHAN: every subject of another domain must be in DM."""
+    known = set(domains["DM"]["USUBJID"])
+    parts = []
+    for name, frame in domains.items():
+        if name == "DM" or "USUBJID" not in frame:
+            continue
+        mask = ~frame["USUBJID"].isin(known)
+        parts.append(
+            records_findings(
+                frame,
+                name,
+                mask,
+                check_id="CROSS.ORPHAN",
+                severity="error",
+                file=files[name],
+                variable="USUBJID",
+                message="subject is not in DM",
+            )
+        )
+    return _frames(parts)
+
+
+def check_dates_against_consent_and_death(
+    domains: dict[str, pd.DataFrame], files: dict[str, str]
+) -> pd.DataFrame:
+    """CROSS.BEFORE_CONSENT and CROSS.AFTER_DEATH for dated on-study records.
+
+    A record after death is an error for AE, EX, RS, TR and TU; the disposition domain may
+    carry administrative records after death, which are reported as warnings.
+    """
+    dates = _subject_dates(domains["DM"], domains.get("DS"))
+    parts = []
+    for name, variable in {**ON_STUDY_DATES, "DS": "DSSTDTC"}.items():
+        frame = domains.get(name)
+        if frame is None or variable not in frame:
+            continue
+        when = to_date(frame[variable])
+        subject = dates.reindex(frame["USUBJID"])
+        consent = pd.Series(subject["consent"].to_numpy(), index=frame.index)
+        death = pd.Series(subject["death"].to_numpy(), index=frame.index)
+        if name != "DS":
+            parts.append(
+                records_findings(
+                    frame,
+                    name,
+                    when < consent,
+                    check_id="CROSS.BEFORE_CONSENT",
+                    severity="warning",
+                    file=files[name],
+                    variable=variable,
+                    message="record dated before informed consent",
+                )
+            )
+        after = when > death
+        if name == "DS":
+            after &= frame["DSDECOD"].str.upper() != "DEATH"
+        parts.append(
+            records_findings(
+                frame,
+                name,
+                after,
+                check_id="CROSS.AFTER_DEATH",
+                severity="warning" if name == "DS" else "error",
+                file=files[name],
+                variable=variable,
+                message="record dated after the subject's death (DM.DTHDTC)",
+            )
+        )
+    return _frames(parts)
+
+
+def check_first_dose(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
+    """CROSS.NO_FIRST_DOSE: a subject with an actual treatment arm must have a dated dose."""
+    dm = domains["DM"]
+    ex = domains.get("EX")
+    arm = dm["ACTARMCD"].str.upper() if "ACTARMCD" in dm else pd.Series("", index=dm.index)
+    treated = ~arm.isin(NOT_TREATED_ARMS)
+    dosed = set()
+    if ex is not None and "EXSTDTC" in ex:
+        dosed = set(ex.loc[to_date(ex["EXSTDTC"]).notna(), "USUBJID"])
+    mask = treated & ~dm["USUBJID"].isin(dosed)
+    return records_findings(
+        dm,
+        "DM",
+        mask,
+        check_id="CROSS.NO_FIRST_DOSE",
+        severity="error",
+        file=files["DM"],
+        variable="ACTARMCD",
+        message="actual arm is a treatment but EX has no dated dose",
+    )
+
+
+def check_new_therapy_after_first_dose(
+    domains: dict[str, pd.DataFrame], files: dict[str, str]
+) -> pd.DataFrame:
+    """CROSS.NEW_THERAPY_BEFORE_DOSE: subsequent anticancer therapy must start after first dose."""
+    cm, ex = domains.get("CM"), domains.get("EX")
+    if cm is None or ex is None or "CMCAT" not in cm:
+        return pd.DataFrame(columns=COLUMNS)
+    first = to_date(ex["EXSTDTC"]).groupby(ex["USUBJID"]).min()
+    start = impute_date(cm["CMSTDTC"], "last")["date"]
+    later = cm["CMCAT"].str.upper() == NEW_THERAPY
+    before = later & (start < cm["USUBJID"].map(first))
+    return records_findings(
+        cm,
+        "CM",
+        before,
+        check_id="CROSS.NEW_THERAPY_BEFORE_DOSE",
+        severity="error",
+        file=files["CM"],
+        variable="CMSTDTC",
+        message="subsequent anticancer therapy starts before the first dose",
+    )
+
+
+def _evaluator(frame: pd.DataFrame, prefix: str) -> pd.Series:
+    """Who assessed: --EVAL (blank = investigator) and --EVALID (e.g. which radiologist)."""
+    evaluator = (
+        frame[f"{prefix}EVAL"].replace("", "INVESTIGATOR")
+        if f"{prefix}EVAL" in frame
+        else "INVESTIGATOR"
+    )
+    evaluator = pd.Series(evaluator, index=frame.index)
+    if f"{prefix}EVALID" in frame:
+        evaluator = evaluator + "/" + frame[f"{prefix}EVALID"]
+    return evaluator
+
+
+def check_tumour_consistency(
+    domains: dict[str, pd.DataFrame], files: dict[str, str]
+) -> pd.DataFrame:
+    """CROSS.RS_WITHOUT_TR and CROSS.PD_DISAGREE between overall response and measurements.
+
+    Per subject, evaluator and assessment date: an overall response other than NE needs tumour
+    measurements that day; RS says PD exactly when TR/TU show progression (target sum at least
+    20% and 5 mm over the nadir, a new lesion, or unequivocal non-target progression).
+    """
+    rs, tr, tu = domains.get("RS"), domains.get("TR"), domains.get("TU")
+    if rs is None or tr is None or "RSTESTCD" not in rs:
+        return pd.DataFrame(columns=COLUMNS)
+    overall = rs[rs["RSTESTCD"] == "OVRLRESP"].assign(
+        _d=lambda f: to_date(f["RSDTC"]), _e=lambda f: _evaluator(f, "RS")
+    )
+    measured = tr.assign(_d=to_date(tr["TRDTC"]), _e=_evaluator(tr, "TR"))
+    keys = ["USUBJID", "_e", "_d"]
+    has_tr = overall.set_index(keys).index.isin(measured.set_index(keys).index)
+    parts = [
+        records_findings(
+            overall,
+            "RS",
+            (overall["RSSTRESC"] != "NE") & overall["_d"].notna() & ~has_tr,
+            check_id="CROSS.RS_WITHOUT_TR",
+            severity="warning",
+            file=files["RS"],
+            variable="RSDTC",
+            message="overall response without tumour measurements on that date",
+        )
+    ]
+    evidence = _progression_evidence(measured, tu)
+    flagged = overall.merge(evidence, on=keys, how="left")
+    flagged["progression"] = flagged["progression"].eq(True)
+    known = flagged["_d"].notna() & flagged.set_index(keys).index.isin(
+        evidence.set_index(keys).index
+    )
+    says_pd = flagged["RSSTRESC"] == "PD"
+    disagree = known & (flagged["RSSTRESC"] != "NE") & (says_pd != flagged["progression"])
+    parts.append(
+        records_findings(
+            flagged,
+            "RS",
+            disagree,
+            check_id="CROSS.PD_DISAGREE",
+            severity="warning",
+            file=files["RS"],
+            variable="RSSTRESC",
+            message="RS and TR/TU disagree on progression at this assessment",
+        )
+    )
+    return _frames(parts)
+
+
+def _progression_evidence(measured: pd.DataFrame, tu: pd.DataFrame | None) -> pd.DataFrame:
+    """Per subject, evaluator and date: do the measurements show RECIST progression?"""
+    keys = ["USUBJID", "_e", "_d"]
+    target = measured[
+        (measured.get("TRGRPID", pd.Series("TARGET", index=measured.index)) == "TARGET")
+        & measured["TRTESTCD"].isin(["LDIAM", "SUMDIAM"])
+    ]
+    has_sum = set(target.loc[target["TRTESTCD"] == "SUMDIAM", "USUBJID"])
+    lesions = target[(target["TRTESTCD"] == "LDIAM") & ~target["USUBJID"].isin(has_sum)]
+    per_date = lesions.groupby(keys)["TRSTRESN"].agg(["sum", "count"]).reset_index()
+    # A scan that did not measure every target lesion has no sum (it is not evaluable).
+    expected = per_date.groupby(["USUBJID", "_e"])["count"].transform("max")
+    per_date["total"] = per_date["sum"].where(per_date["count"] == expected)
+    given = target[target["TRTESTCD"] == "SUMDIAM"].rename(columns={"TRSTRESN": "total"})
+    given = given.assign(sum=given["total"])
+    columns = [*keys, "total", "sum"]
+    sums = pd.concat([per_date[columns], given[columns]], ignore_index=True)
+    sums = sums.sort_values(keys).reset_index(drop=True)
+    nadir = sums.groupby(["USUBJID", "_e"])["total"].transform(lambda s: s.cummin().ffill().shift())
+    # The lesions measured may already show progression even when one was not measured.
+    sums["target_pd"] = (sums["sum"] >= 1.2 * nadir) & (sums["sum"] - nadir >= 5)
+    state = measured.get("TRSTRESC", pd.Series("", index=measured.index)).str.upper()
+    unequivocal = measured[state == "UNEQUIVOCAL PROGRESSION"][keys].drop_duplicates()
+    events = [unequivocal]
+    if tu is not None and "TUSTRESC" in tu:
+        new = tu[tu["TUSTRESC"] == "NEW"]
+        date = to_date(new["TUDTC"]) if "TUDTC" in new else pd.Series(pd.NaT, index=new.index)
+        events.append(
+            pd.DataFrame({"USUBJID": new["USUBJID"], "_e": _evaluator(new, "TU"), "_d": date})
+        )
+    other = pd.concat(events, ignore_index=True).dropna().drop_duplicates().assign(other=True)
+    evidence = sums.merge(other, on=keys, how="outer")
+    evidence["progression"] = evidence["target_pd"].eq(True) | evidence["other"].eq(True)
+    return evidence[[*keys, "progression"]].dropna(subset=["_d"])
+
+
+def check_unknown_files(unknown: list[str]) -> pd.DataFrame:
+    """FILE.UNKNOWN_DOMAIN: SDTM-typed files the pipeline has no checks for (not read)."""
+    return pd.DataFrame(
+        [
+            finding(
+                "FILE.UNKNOWN_DOMAIN",
+                "warning",
+                path,
+                "",
+                "no checks exist for this domain; file not read",
+            )
+            for path in sorted(unknown)
+        ],
+        columns=COLUMNS,
+    )
+
+
+def cross_check(
+    domains: dict[str, pd.DataFrame], files: dict[str, str], unknown: list[str]
+) -> pd.DataFrame:
+    """Every cross-domain check; DM is required (its absence is itself a finding)."""
+    if "DM" not in domains or "USUBJID" not in domains["DM"]:
+        missing = finding(
+            "CROSS.NO_DM", "error", "", "", "no usable DM: subjects cannot be checked"
+        )
+        return sort_findings(_frames([pd.DataFrame([missing]), check_unknown_files(unknown)]))
+    parts = [
+        check_orphans(domains, files),
+        check_dates_against_consent_and_death(domains, files),
+        check_first_dose(domains, files),
+        check_new_therapy_after_first_dose(domains, files),
+        check_tumour_consistency(domains, files),
+        check_unknown_files(unknown),
+    ]
+    return sort_findings(_frames(parts))
+
+
+def has_errors(findings: pd.DataFrame) -> bool:
+    return bool(np.any(findings["severity"] == "error"))

@@ -1,0 +1,33 @@
+"""Rule checks_report: every data-check finding of a cut as one readable HTML report."""
+
+from oncocsr.checks import SEVERITIES, read_findings
+from oncocsr.report import environment
+
+SHOWN_PER_CHECK = 500
+
+summaries, findings = read_findings(snakemake.input)
+checks = []
+for (severity, check_id), group in findings.groupby(["severity", "id"], sort=False):
+    checks.append(
+        {
+            "id": check_id,
+            "severity": severity,
+            "count": len(group),
+            "message": group["message"].iloc[0],
+            "rows": group.head(SHOWN_PER_CHECK).to_dict("records"),
+        }
+    )
+totals = {severity: int((findings["severity"] == severity).sum()) for severity in SEVERITIES}
+html = (
+    environment(snakemake.params.templates)
+    .get_template("checks.html.j2")
+    .render(
+        study=snakemake.params.study,
+        cut=snakemake.params.cut,
+        summaries=summaries,
+        checks=checks,
+        totals=totals,
+    )
+)
+with open(snakemake.output[0], "w", encoding="utf-8") as handle:
+    handle.write(html)
