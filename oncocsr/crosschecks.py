@@ -106,6 +106,24 @@ def check_dates_against_consent_and_death(
     return _frames(parts)
 
 
+def check_consent(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
+    """CROSS.NO_CONSENT: every subject in DM needs an informed-consent date (DM.RFICDTC or the
+    DS milestone); without it the subject cannot be counted as enrolled (SAP section 2)."""
+    dm = domains["DM"]
+    dates = _subject_dates(dm, domains.get("DS"))
+    mask = dm["USUBJID"].map(dates["consent"]).isna()
+    return records_findings(
+        dm,
+        "DM",
+        mask,
+        check_id="CROSS.NO_CONSENT",
+        severity="warning",
+        file=files["DM"],
+        variable="RFICDTC",
+        message="no informed-consent date in DM.RFICDTC or in DS",
+    )
+
+
 def check_first_dose(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
     """CROSS.NO_FIRST_DOSE: a subject with an actual treatment arm must have a dated dose."""
     dm = domains["DM"]
@@ -282,6 +300,7 @@ def cross_check(
     parts = [
         check_orphans(domains, files),
         check_dates_against_consent_and_death(domains, files),
+        check_consent(domains, files),
         check_first_dose(domains, files),
         check_new_therapy_after_first_dose(domains, files),
         check_tumour_consistency(domains, files),
