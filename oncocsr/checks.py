@@ -323,7 +323,8 @@ def variable_findings(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFram
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
         text = series.astype(str)
-        too_long = text.str.len() > MAX_TEXT
+        codes, uniques = pd.factorize(text, sort=False)
+        too_long = pd.Series((pd.Index(uniques).str.len() > MAX_TEXT)[codes], index=text.index)
         if too_long.any():
             parts.append(
                 records_findings(

@@ -19,7 +19,16 @@ def parse_iso8601(values: pd.Series) -> pd.DataFrame:
     ``"noyear"`` for SDTM's ``--MM-DD`` form (SAP section 3: never imputed), ``""`` for a missing
     value and ``"invalid"`` for anything else. ``date`` is the full date where precision is day.
     """
-    text = values.fillna("").astype(str).str.strip()
+    # Dates repeat across records: parse each distinct value once, then spread back.
+    codes, uniques = pd.factorize(values.fillna("").astype(str), sort=False)
+    parsed = _parse_unique(pd.Series(uniques, dtype=object))
+    result = parsed.iloc[codes].reset_index(drop=True)
+    result.index = values.index
+    return result
+
+
+def _parse_unique(values: pd.Series) -> pd.DataFrame:
+    text = values.str.strip()
     parts = text.str.extract(_ISO)
     year = pd.to_numeric(parts["year"], errors="coerce")
     month = pd.to_numeric(parts["month"], errors="coerce")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from oncocsr.checks import (
@@ -70,9 +71,13 @@ def normalise(frame: pd.DataFrame, spec: dict, file: str) -> tuple[pd.DataFrame,
         series = frame[column]
         rule = spec["variables"].get(column, {})
         if pd.api.types.is_object_dtype(series):
-            stripped = series.str.strip()
-            padded = stripped != series
-            if padded.any():
+            # Values repeat: strip each distinct value once.
+            codes, uniques = pd.factorize(series, sort=False)
+            stripped_uniques = pd.Index(uniques).str.strip()
+            changed = np.asarray(stripped_uniques != pd.Index(uniques))
+            padded = pd.Series(changed[codes], index=series.index)
+            if changed.any():
+                stripped = pd.Series(np.asarray(stripped_uniques, dtype=object)[codes], index=series.index)
                 parts.append(
                     records_findings(
                         frame,

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Time ingestion and data checks of a large simulated snapshot (default 100,000 treated subjects)
+# with snakemake --cores 2, up to the checks gate. Run by hand from the repository root:
+#   bash benchmarks/checks.sh [SUBJECTS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+subjects=${1:-100000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+git clone -q . "$work/repo"
+python -m oncocsr simulate --subjects "$subjects" --seed 2 --out "$work/sdtm" --quiet >/dev/null
+cutoff=$(python -c "import json,sys; print(json.load(open(sys.argv[1]))['cutoff'])" "$work/sdtm/simulation.json")
+printf 'cuts:\n  bench:\n    snapshot: %s\n    cutoff: "%s"\n' "$work/sdtm" "$cutoff" > "$work/bench.yaml"
+cd "$work/repo"
+/usr/bin/time -v snakemake --cores 2 --quiet --configfile "$work/bench.yaml" \
+  results/bench/checks/gate.json >/dev/null 2>"$work/time.txt" || { tail -40 "$work/time.txt"; exit 1; }
+echo "ingest + checks of $subjects treated subjects ($(du -sh "$work/sdtm" | cut -f1) of XPT), snakemake --cores 2:"
+grep -E "Elapsed \(wall clock\)|User time|System time|Maximum resident" "$work/time.txt" | sed 's/^\s*/    /'
