@@ -12,7 +12,7 @@ python -m oncocsr simulate --subjects "$subjects" --seed 2 --out "$work/sdtm" --
 cutoff=$(python -c "import json,sys; print(json.load(open(sys.argv[1]))['cutoff'])" "$work/sdtm/simulation.json")
 printf 'cuts:\n  bench:\n    snapshot: %s\n    cutoff: "%s"\n' "$work/sdtm" "$cutoff" > "$work/bench.yaml"
 cd "$work/repo"
-/usr/bin/time -v snakemake --cores 2 --quiet --configfile "$work/bench.yaml" \
-  results/bench/checks/gate.json >/dev/null 2>"$work/time.txt" || { tail -40 "$work/time.txt"; exit 1; }
+/usr/bin/time -v snakemake results/bench/checks/gate.json --cores 2 --configfile "$work/bench.yaml" \
+  >/dev/null 2>"$work/time.txt" || { tail -40 "$work/time.txt"; exit 1; }
 echo "ingest + checks of $subjects treated subjects ($(du -sh "$work/sdtm" | cut -f1) of XPT), snakemake --cores 2:"
 grep -E "Elapsed \(wall clock\)|User time|System time|Maximum resident" "$work/time.txt" | sed 's/^\s*/    /'

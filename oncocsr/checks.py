@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from oncocsr.dates import parse_iso8601
+from oncocsr.dates import parse_iso8601_factorized
 
 SEVERITIES = ("error", "warning", "info")
 COLUMNS = ["id", "severity", "file", "variable", "usubjid", "seq", "value", "message"]
@@ -255,8 +255,13 @@ def _pandera_findings(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFram
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
 
 
-def check_domain(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFrame:
-    """All findings for one SDTM domain as a frame of ``COLUMNS`` (stable order)."""
+def check_domain(
+    frame: pd.DataFrame, spec: dict, file: str, factors: dict | None = None
+) -> pd.DataFrame:
+    """All findings for one SDTM domain as a frame of ``COLUMNS`` (stable order).
+
+    ``factors`` optionally gives, per text column, (codes, distinct values) already computed.
+    """
     domain = spec["domain"]
     frame = frame.reset_index(drop=True)
     parts = [_pandera_findings(frame, spec, file)]
@@ -286,7 +291,7 @@ def check_domain(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFrame:
                         ]
                     )
                 )
-    parts.append(variable_findings(frame, spec, file))
+    parts.append(variable_findings(frame, spec, file, factors or {}))
     found = (
         pd.concat([p for p in parts if not p.empty], ignore_index=True)
         if any(not p.empty for p in parts)
@@ -305,7 +310,7 @@ def is_known_variable(name: str, domain: str, spec: dict) -> bool:
     )
 
 
-def variable_findings(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFrame:
+def variable_findings(frame: pd.DataFrame, spec: dict, file: str, factors: dict) -> pd.DataFrame:
     """Unknown variables, over-long text and partial or year-less ISO 8601 dates."""
     domain = spec["domain"]
     parts = []
@@ -322,9 +327,11 @@ def variable_findings(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFram
         series = frame[column]
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
-        text = series.astype(str)
-        codes, uniques = pd.factorize(text, sort=False)
-        too_long = pd.Series((pd.Index(uniques).str.len() > MAX_TEXT)[codes], index=text.index)
+        if column in factors:
+            codes, uniques = factors[column]
+        else:
+            codes, uniques = pd.factorize(series.astype(str), sort=False)
+        too_long = pd.Series((pd.Index(uniques).str.len() > MAX_TEXT)[codes], index=series.index)
         if too_long.any():
             parts.append(
                 records_findings(
@@ -339,7 +346,7 @@ def variable_findings(frame: pd.DataFrame, spec: dict, file: str) -> pd.DataFram
                 )
             )
         if column.endswith(ISO_DATE_SUFFIXES):
-            precision = parse_iso8601(text)["precision"]
+            precision = parse_iso8601_factorized(codes, uniques, series.index)["precision"]
             for value, check, severity, message in (
                 ("invalid", "ISO8601", "error", "not an ISO 8601 date"),
                 ("noyear", "YEAR_MISSING", "warning", "date without a year: never imputed (SAP 3)"),

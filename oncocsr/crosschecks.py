@@ -253,7 +253,11 @@ def _progression_evidence(measured: pd.DataFrame, tu: pd.DataFrame | None) -> pd
     columns = [*keys, "total", "sum"]
     sums = pd.concat([per_date[columns], given[columns]], ignore_index=True)
     sums = sums.sort_values(keys).reset_index(drop=True)
-    nadir = sums.groupby(["USUBJID", "_e"])["total"].transform(lambda s: s.cummin().ffill().shift())
+    sums[["total", "sum"]] = sums[["total", "sum"]].apply(pd.to_numeric, errors="coerce")
+    # Nadir before each scan: running minimum of the complete sums, carried over gaps, lagged.
+    who = [sums["USUBJID"], sums["_e"]]
+    running = sums.groupby(who)["total"].cummin()
+    nadir = running.groupby(who).ffill().groupby(who).shift()
     # The lesions measured may already show progression even when one was not measured.
     sums["target_pd"] = (sums["sum"] >= 1.2 * nadir) & (sums["sum"] - nadir >= 5)
     state = measured.get("TRSTRESC", pd.Series("", index=measured.index)).str.upper()

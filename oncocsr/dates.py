@@ -21,9 +21,14 @@ def parse_iso8601(values: pd.Series) -> pd.DataFrame:
     """
     # Dates repeat across records: parse each distinct value once, then spread back.
     codes, uniques = pd.factorize(values.fillna("").astype(str), sort=False)
-    parsed = _parse_unique(pd.Series(uniques, dtype=object))
+    return parse_iso8601_factorized(codes, uniques, values.index)
+
+
+def parse_iso8601_factorized(codes: np.ndarray, uniques, index: pd.Index) -> pd.DataFrame:
+    """``parse_iso8601`` of values given as distinct ``uniques`` and per-record ``codes``."""
+    parsed = _parse_unique(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
     result = parsed.iloc[codes].reset_index(drop=True)
-    result.index = values.index
+    result.index = index
     return result
 
 

@@ -60,13 +60,20 @@ def apply_data_cut(frame: pd.DataFrame, domain: str, cutoff: str) -> pd.DataFram
     return frame
 
 
-def normalise(frame: pd.DataFrame, spec: dict, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def normalise(
+    frame: pd.DataFrame, spec: dict, file: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Documented normalisations, each reported: blanks around text removed; numbers stored as
     text converted where the spec says numeric (a value that is not a number is an error and
-    becomes missing); an all-missing numeric column the spec says is text becomes empty text."""
+    becomes missing); an all-missing numeric column the spec says is text becomes empty text.
+
+    Also returns, per remaining text column, its distinct values and codes, so that the checks
+    look at each distinct value once.
+    """
     domain = spec["domain"]
     frame = frame.copy()
     parts = []
+    factors = {}
     for column in frame.columns:
         series = frame[column]
         rule = spec["variables"].get(column, {})
@@ -77,7 +84,9 @@ def normalise(frame: pd.DataFrame, spec: dict, file: str) -> tuple[pd.DataFrame,
             changed = np.asarray(stripped_uniques != pd.Index(uniques))
             padded = pd.Series(changed[codes], index=series.index)
             if changed.any():
-                stripped = pd.Series(np.asarray(stripped_uniques, dtype=object)[codes], index=series.index)
+                stripped = pd.Series(
+                    np.asarray(stripped_uniques, dtype=object)[codes], index=series.index
+                )
                 parts.append(
                     records_findings(
                         frame,
@@ -91,6 +100,7 @@ def normalise(frame: pd.DataFrame, spec: dict, file: str) -> tuple[pd.DataFrame,
                     )
                 )
                 frame[column] = series = stripped
+            factors[column] = (codes, stripped_uniques)
             if rule.get("type") == "num":
                 numbers = pd.to_numeric(series.replace("", None), errors="coerce")
                 bad = numbers.isna() & (series != "")
@@ -125,7 +135,10 @@ def normalise(frame: pd.DataFrame, spec: dict, file: str) -> tuple[pd.DataFrame,
             frame[column] = ""
     parts = [part for part in parts if not part.empty]
     found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    return frame, found
+    factors = {
+        column: factor for column, factor in factors.items() if frame[column].dtype == object
+    }
+    return frame, found, factors
 
 
 FILE_NOTES = {
@@ -158,8 +171,8 @@ def ingest(path: str | Path, spec: dict, cutoff: str) -> tuple[pd.DataFrame, pd.
         pd.DataFrame([finding(*FILE_NOTES[note][:2], file, "", FILE_NOTES[note][2])])
         for note in notes
     ]
-    frame, normalised = normalise(frame, spec, file)
-    parts += [normalised, check_domain(frame, spec, file)]
+    frame, normalised, factors = normalise(frame, spec, file)
+    parts += [normalised, check_domain(frame, spec, file, factors)]
     cut = apply_data_cut(frame, domain, cutoff)
     parts = [part for part in parts if not part.empty]
     found = (

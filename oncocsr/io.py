@@ -101,9 +101,11 @@ def read_sdtm_file(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
         raise
     except Exception as error:  # every reader failure becomes one clear message
         raise SDTMReadError(f"{path}: cannot be read as {suffix[1:].upper()}: {error}") from error
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].fillna("").astype(str)
+    if suffix == ".parquet":
+        # XPT and CSV readers already give "" for missing text; Parquet gives None.
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].fillna("").astype(str)
     return frame, notes
 
 
