@@ -253,7 +253,8 @@ def _progression_evidence(measured: pd.DataFrame, tu: pd.DataFrame | None) -> pd
     columns = [*keys, "total", "sum"]
     sums = pd.concat([per_date[columns], given[columns]], ignore_index=True)
     sums = sums.sort_values(keys).reset_index(drop=True)
-    sums[["total", "sum"]] = sums[["total", "sum"]].apply(pd.to_numeric, errors="coerce")
+    for column in ("total", "sum"):
+        sums[column] = pd.to_numeric(sums[column], errors="coerce").astype(float)
     # Nadir before each scan: running minimum of the complete sums, carried over gaps, lagged.
     who = [sums["USUBJID"], sums["_e"]]
     running = sums.groupby(who)["total"].cummin()

@@ -10,6 +10,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyreadstat
 
@@ -40,6 +41,68 @@ def inputs_sha256(paths) -> str:
 def domain_of(path: str | Path) -> str:
     """SDTM domain named by a file: ``dm.xpt`` -> ``DM``."""
     return Path(path).stem.upper()
+
+
+_XPT_V5_LIBRARY = b"HEADER RECORD*******LIBRARY HEADER RECORD"
+_IBM_MISSING = np.frombuffer(b"._" + bytes(range(ord("A"), ord("Z") + 1)), dtype=np.uint8)
+
+
+def _ibm_to_double(raw: np.ndarray) -> np.ndarray:
+    """IBM System/360 floating point (SAS transport numbers) to IEEE doubles; SAS missing
+    values (".", "._" and ".A" to ".Z": first byte one of them, the rest zero) become NaN."""
+    padded = np.zeros((raw.shape[0], 8), dtype=np.uint8)
+    padded[:, : raw.shape[1]] = raw
+    word = padded.view(">u8").ravel()
+    sign = np.where(word >> np.uint64(63), -1.0, 1.0)
+    exponent = ((word >> np.uint64(56)) & np.uint64(0x7F)).astype(np.int64) - 64
+    mantissa = (word & np.uint64(0x00FFFFFFFFFFFFFF)).astype(np.float64)
+    value = sign * mantissa * np.ldexp(1.0, 4 * exponent - 56)
+    missing = np.isin(padded[:, 0], _IBM_MISSING) & ~padded[:, 1:].any(axis=1)
+    return np.where(missing, np.nan, value)
+
+
+def _read_xpt_v5(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """Read a SAS transport v5 file with numpy.
+
+    Written here because pyreadstat (and pandas' reader) take 12 to 17 s for a 2-million-row
+    file, most of it growing arrays and converting text record by record; this reads the fixed
+    records in one buffer and decodes each distinct text value once. pyreadstat still supplies
+    the variable names, types and widths, and reads every other transport variant.
+    """
+    _, meta = pyreadstat.read_xport(str(path), metadataonly=True)
+    data = path.read_bytes()
+    start = data.index(b"HEADER RECORD*******OBS     HEADER RECORD") + 80
+    names = meta.column_names
+    widths = [meta.variable_storage_width[name] for name in names]
+    row = sum(widths)
+    if row == 0:
+        return pd.DataFrame(columns=names), []
+    body = np.frombuffer(data, dtype=np.uint8, offset=start)
+    count = body.size // row
+    records = body[: count * row].reshape(count, row)
+    # Records end padded with blanks to a multiple of 80 bytes: drop trailing all-blank rows.
+    while count and (records[count - 1] == 0x20).all() and body.size - (count - 1) * row <= 80:
+        count -= 1
+    records = records[:count]
+    columns, notes, offset = {}, [], 0
+    for name, width in zip(names, widths, strict=True):
+        cells = records[:, offset : offset + width]
+        offset += width
+        if meta.readstat_variable_types[name] == "double":
+            columns[name] = _ibm_to_double(cells)
+            continue
+        text = np.ascontiguousarray(cells).view(f"S{width}").ravel()
+        uniques, inverse = np.unique(text, return_inverse=True)
+        decoded = []
+        for value in uniques:
+            raw = value.rstrip(b" ")
+            try:
+                decoded.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                decoded.append(raw.decode("cp1252", errors="replace"))
+                notes.append("CP1252")
+        columns[name] = np.asarray(decoded, dtype=object)[inverse.ravel()]
+    return pd.DataFrame(columns), sorted(set(notes))
 
 
 class SDTMReadError(ValueError):
@@ -89,7 +152,12 @@ def read_sdtm_file(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
                 raise SDTMReadError(
                     f"{path}: truncated SAS transport file ({size} bytes, not a multiple of 80)"
                 )
-            frame, _ = pyreadstat.read_xport(str(path))
+            with open(path, "rb") as handle:
+                v5 = handle.read(len(_XPT_V5_LIBRARY)) == _XPT_V5_LIBRARY
+            if v5:
+                frame, notes = _read_xpt_v5(path)
+            else:
+                frame, _ = pyreadstat.read_xport(str(path))
         elif suffix == ".csv":
             text, notes = _decode_csv(path)
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
