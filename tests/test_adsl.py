@@ -128,3 +128,25 @@ def test_subgroup_variables(domains):
         and adsl.loc["TREATED", "DCSREAS"] == "DEATH"
     )
     assert adsl.loc["LATEDEATH", "EOSSTT"] == "ONGOING"
+
+
+def test_supplemental_qualifiers_merge_onto_subjects_and_records():
+    from oncocsr.adam.common import merge_supplemental
+
+    dm = pd.DataFrame({"USUBJID": ["A", "B"], "AGE": [50.0, 60.0]})
+    ae = pd.DataFrame({"USUBJID": ["A", "A"], "AESEQ": [1.0, 2.0], "AETERM": ["X", "Y"]})
+    supp = pd.DataFrame(
+        {
+            "RDOMAIN": ["DM", "DM", "AE"],
+            "USUBJID": ["A", "B", "A"],
+            "IDVAR": ["", "", "AESEQ"],
+            "IDVARVAL": ["", "", "2"],
+            "QNAM": ["SUBTYPE", "SUBTYPE", "AETRTEM"],
+            "QVAL": ["HER2+", "TRIPLE NEGATIVE", "Y"],
+        }
+    )
+    assert list(merge_supplemental(dm, supp, "DM")["SUBTYPE"]) == ["HER2+", "TRIPLE NEGATIVE"]
+    merged = merge_supplemental(ae, supp, "AE")
+    assert merged["AETRTEM"].fillna("").tolist() == ["", "Y"]
+    with pytest.raises(ValueError, match="given twice"):
+        merge_supplemental(dm, pd.concat([supp, supp.iloc[[0]]]), "DM")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oncocsr.adam.common import merge_supplemental
 from oncocsr.dates import impute_date, to_date
 
 SCREEN_FAILURE_CODES = {"SCRNFAIL", "SCREEN FAILURE", "SCREEN FAILED"}
@@ -109,10 +110,9 @@ def derive_baseline_characteristics(
         ecog = ecog[ecog["d"] <= trtsdt.reindex(ecog["USUBJID"]).to_numpy()]
         last = ecog.sort_values(["USUBJID", "d"]).groupby("USUBJID").tail(1)
         out["ECOGBL"] = last.set_index("USUBJID")["RSSTRESC"].reindex(index).fillna("")
-    supp = domains.get("SUPPDM")
-    if supp is not None:
-        subtype = supp[supp["QNAM"] == "SUBTYPE"].drop_duplicates("USUBJID")
-        out["SUBTYPE"] = subtype.set_index("USUBJID")["QVAL"].reindex(index).fillna("")
+    dm = merge_supplemental(domains["DM"], domains.get("SUPPDM"), "DM").set_index("USUBJID")
+    if "SUBTYPE" in dm:
+        out["SUBTYPE"] = dm["SUBTYPE"].reindex(index).fillna("")
     cm = domains.get("CM")
     if cm is not None and "CMCAT" in cm:
         prior = cm[cm["CMCAT"].str.upper() == "PRIOR ANTICANCER THERAPY"]

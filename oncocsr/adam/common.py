@@ -13,3 +13,43 @@ def read_domains(named_inputs) -> dict[str, pd.DataFrame]:
     return {
         name.upper(): pd.read_parquet(path) for name, path in named_inputs.items() if name != "gate"
     }
+
+
+def merge_supplemental(
+    parent: pd.DataFrame, supp: pd.DataFrame | None, domain: str
+) -> pd.DataFrame:
+    """Parent records with their SUPPxx qualifiers as columns named by QNAM (SDTMIG 8.4).
+
+    Qualifiers with a blank IDVAR belong to the subject; otherwise IDVAR names the parent
+    variable (e.g. AESEQ) whose value IDVARVAL identifies the record. A QNAM that is already a
+    parent column, or that names two values for one record, is an error.
+    """
+    if supp is None or supp.empty:
+        return parent
+    supp = supp[supp["RDOMAIN"] == domain]
+    merged = parent
+    for idvar, group in supp.groupby("IDVAR", sort=True):
+        keys = ["USUBJID"] if idvar == "" else ["USUBJID", idvar]
+        wide = group.assign(**({} if idvar == "" else {idvar: group["IDVARVAL"]}))
+        duplicated = wide.duplicated([*keys, "QNAM"])
+        if duplicated.any():
+            row = wide[duplicated].iloc[0]
+            raise ValueError(f"SUPP{domain}: QNAM {row['QNAM']} given twice for {row['USUBJID']}")
+        wide = wide.pivot(index=keys, columns="QNAM", values="QVAL").reset_index()
+        clash = set(wide.columns) & set(merged.columns) - set(keys)
+        if clash:
+            raise ValueError(f"SUPP{domain}: QNAM {sorted(clash)} already a variable of {domain}")
+        if idvar != "":
+            # IDVARVAL is text; match it against the parent's variable as text.
+            merged = merged.assign(_key=merged[idvar].map(_as_text))
+            wide = wide.rename(columns={idvar: "_key"})
+            merged = merged.merge(wide, on=["USUBJID", "_key"], how="left").drop(columns="_key")
+        else:
+            merged = merged.merge(wide, on=keys, how="left")
+    return merged
+
+
+def _as_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
