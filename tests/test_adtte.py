@@ -91,3 +91,17 @@ def test_alive_subject_is_censored_at_last_known_alive(sap_response):
     adsl = adsl_for(["A"], LSTALVDT=START + pd.Timedelta(days=199))
     os_ = tte({"A": [(43, "SD")]}, sap_response, adsl=adsl)[("A", "OS")]
     assert (os_.CNSR, os_.AVAL, os_.SRCVAR) == (1, 200.0, "LSTALVDT")
+
+
+def test_duration_of_response_starts_at_the_confirmed_response(sap_response):
+    # PR on day 43 confirmed on day 85, PD on day 169: DOR = 169 - 43 + 1 = 127 days.
+    # A subject without a confirmed response has no DOR record.
+    result = tte(
+        {"A": [(43, "PR"), (85, "PR"), (127, "SD"), (169, "PD")], "B": [(43, "SD")]}, sap_response
+    )
+    dor = result[("A", "DOR")]
+    assert (dor.CNSR, dor.AVAL, dor.SRCDOM) == (0, 127.0, "RS")
+    assert ("B", "DOR") not in result
+    # Censored at the last adequate assessment when there is no event.
+    ongoing = tte({"A": [(43, "PR"), (85, "PR"), (127, "PR")]}, sap_response)[("A", "DOR")]
+    assert (ongoing.CNSR, ongoing.AVAL) == (4, 85.0)

@@ -25,6 +25,7 @@ PARAMS = {
     "PFS": "Progression-Free Survival (days)",
     "PFS2": "Progression-Free Survival, Radiological PD or Death (days)",
     "OS": "Overall Survival (days)",
+    "DOR": "Duration of Response (days)",
 }
 
 
@@ -203,17 +204,36 @@ def derive_os(adsl: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def derive_dor(
+    adsl: pd.DataFrame, adrs: pd.DataFrame, ds: pd.DataFrame, **pfs_options
+) -> pd.DataFrame:
+    """DOR: confirmed responders only, from the first date of the confirmed response to
+    progression (radiological or clinical) or death, with the PFS censoring rules; the
+    response date takes the place of day 1 (SAP section 5)."""
+    cbor = adrs[
+        (adrs["PARAMCD"] == "CBOR") & adrs["AVALC"].isin(["CR", "PR"]) & adrs["ADT"].notna()
+    ]
+    onset = cbor.set_index("USUBJID")["ADT"]
+    responders = adsl[adsl["USUBJID"].isin(onset.index)].assign(
+        STARTDT=lambda frame: frame["USUBJID"].map(onset)
+    )
+    ovr = adrs[(adrs["PARAMCD"] == "OVR") & adrs["USUBJID"].isin(onset.index)]
+    ovr = ovr.assign(STARTDT=ovr["USUBJID"].map(onset))
+    return derive_pfs(responders, ovr, ds, paramcd="DOR", clinical_progression=True, **pfs_options)
+
+
 def derive_adtte(
     adsl: pd.DataFrame, adrs: pd.DataFrame, ds: pd.DataFrame, **pfs_options
 ) -> pd.DataFrame:
-    """ADTTE with PFS, PFS2 and OS; AVAL = ADT - STARTDT + 1 days (SAP sections 3 and 5)."""
+    """ADTTE with PFS, PFS2, OS and DOR; AVAL = ADT - STARTDT + 1 days (SAP sections 3, 5)."""
     ovr = adrs[adrs["PARAMCD"] == "OVR"]
     parts = [
         derive_pfs(adsl, ovr, ds, paramcd="PFS", clinical_progression=True, **pfs_options),
         derive_pfs(adsl, ovr, ds, paramcd="PFS2", clinical_progression=False, **pfs_options),
         derive_os(adsl),
+        derive_dor(adsl, adrs, ds, **pfs_options),
     ]
-    adtte = pd.concat(parts, ignore_index=True)
+    adtte = pd.concat([part for part in parts if not part.empty], ignore_index=True)
     adtte["PARAM"] = adtte["PARAMCD"].map(PARAMS)
     adtte["AVAL"] = ((adtte["ADT"] - adtte["STARTDT"]).dt.days + 1).astype(float)
     keep = ["STUDYID", "ACTARM", "ACTARMCD", "FASFL", "SAFFL", "EFFFL"]
