@@ -18,3 +18,4 @@ rule all:
     default_target: True
     input:
         expand("results/{cut}/csr.pdf", cut=CUTS),
+        expand("results/{cut}/adam/{dataset}.parquet", cut=CUTS, dataset=ADAM),

@@ -7,14 +7,16 @@ rule cross_checks:
         ),
     output:
         "results/{cut}/checks/cross.json",
-    params:
-        raw=lambda wildcards: snapshot_files(wildcards.cut),
-        unknown=lambda wildcards: unknown_files(wildcards.cut),
-        code=code_hash("scripts/cross_checks.py", *library("crosschecks", "checks", "dates")),
     log:
         "results/{cut}/logs/cross_checks.log",
     conda:
         ENVIRONMENT
+    params:
+        raw=lambda wildcards: snapshot_files(wildcards.cut),
+        unknown=lambda wildcards: unknown_files(wildcards.cut),
+        code=code_hash(
+            "scripts/cross_checks.py", *library("crosschecks", "checks", "dates")
+        ),
     script:
         "../scripts/cross_checks.py"
 
@@ -28,17 +30,19 @@ rule checks_report:
         ),
     output:
         "results/{cut}/checks/report.html",
+    log:
+        "results/{cut}/logs/checks_report.log",
+    conda:
+        ENVIRONMENT
     params:
         cut=cut_params,
         study=config["study"],
         templates=str(REPO / "reports"),
         code=code_hash(
-            "scripts/checks_report.py", "reports/checks.html.j2", *library("checks", "report")
+            "scripts/checks_report.py",
+            "reports/checks.html.j2",
+            *library("checks", "report"),
         ),
-    log:
-        "results/{cut}/logs/checks_report.log",
-    conda:
-        ENVIRONMENT
     script:
         "../scripts/checks_report.py"
 
@@ -53,11 +57,11 @@ rule checks_gate:
         report="results/{cut}/checks/report.html",
     output:
         "results/{cut}/checks/gate.json",
-    params:
-        code=code_hash("scripts/checks_gate.py", *library("checks")),
     log:
         "results/{cut}/logs/checks_gate.log",
     conda:
         ENVIRONMENT
+    params:
+        code=code_hash("scripts/checks_gate.py", *library("checks")),
     script:
         "../scripts/checks_gate.py"

@@ -10,6 +10,7 @@ min_version("9.0")
 validate(config, schema="../schemas/config.schema.yaml")
 
 CUTS = sorted(config["cuts"])
+ADAM = ["adsl", "adrs", "adtr", "adtte", "adae", "adex"]
 SDTM_EXTENSIONS = (".xpt", ".csv", ".parquet")
 REPO = Path(workflow.basedir)
 ENVIRONMENT = "../environment.yml"
@@ -94,7 +95,10 @@ def sdtm_inputs(required, optional=()):
                 + ", ".join(domain.upper() for domain in missing)
             )
         domains = [*required, *(domain for domain in optional if domain in present)]
-        files = {domain: f"results/{wildcards.cut}/sdtm/{domain}.parquet" for domain in domains}
+        files = {
+            domain: f"results/{wildcards.cut}/sdtm/{domain}.parquet"
+            for domain in domains
+        }
         files["gate"] = f"results/{wildcards.cut}/checks/gate.json"
         return files
 

@@ -4,12 +4,12 @@ rule ingest_domain:
     output:
         sdtm="results/{cut}/sdtm/{domain}.parquet",
         checks="results/{cut}/checks/{domain}.json",
-    params:
-        cut=cut_params,
-        code=code_hash("scripts/ingest.py", *library("io", "dates", "ingest", "checks")),
     log:
         "results/{cut}/logs/ingest_{domain}.log",
     conda:
         ENVIRONMENT
+    params:
+        cut=cut_params,
+        code=code_hash("scripts/ingest.py", *library("io", "dates", "ingest", "checks")),
     script:
         "../scripts/ingest.py"

@@ -1,0 +1,129 @@
+"""ADAE: adverse events with treatment emergence and the safety flags of SAP section 6."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from oncocsr.dates import parse_iso8601, to_date
+
+RELATED = {
+    "RELATED",
+    "POSSIBLY RELATED",
+    "PROBABLY RELATED",
+    "DEFINITELY RELATED",
+    "Y",
+    "POSSIBLE",
+    "PROBABLE",
+}
+DIARRHOEA = {"DIARRHOEA", "DIARRHEA"}
+NEUTROPENIA = {"NEUTROPENIA", "NEUTROPHIL COUNT DECREASED"}
+FEBRILE_NEUTROPENIA = {"FEBRILE NEUTROPENIA"}
+
+
+def derive_ae_start(ae: pd.DataFrame, trtsdt: pd.Series) -> pd.DataFrame:
+    """ASTDT and ASTDTF: a missing day or month takes the earliest date the partial date allows,
+    but not before the first dose when that falls in the same month (or year); a missing year is
+    not imputed (SAP section 3: conservative for treatment emergence)."""
+    parsed = parse_iso8601(ae["AESTDTC"])
+    earliest = pd.to_datetime(
+        pd.DataFrame(
+            {
+                "year": parsed["year"],
+                "month": parsed["month"].fillna(1),
+                "day": parsed["day"].fillna(1),
+            }
+        ),
+        errors="coerce",
+    )
+    first_dose = ae["USUBJID"].map(trtsdt)
+    same_month = (
+        (parsed["precision"] == "month")
+        & (first_dose.dt.year == parsed["year"])
+        & (first_dose.dt.month == parsed["month"])
+    )
+    same_year = (parsed["precision"] == "year") & (first_dose.dt.year == parsed["year"])
+    imputed = earliest.where(~((same_month | same_year) & (first_dose > earliest)), first_dose)
+    date = parsed["date"].where(
+        parsed["precision"] == "day", imputed.where(parsed["precision"].isin(["month", "year"]))
+    )
+    flag = np.select(
+        [parsed["precision"] == "month", parsed["precision"] == "year"], ["D", "M"], ""
+    )
+    return pd.DataFrame({"ASTDT": date, "ASTDTF": flag}, index=ae.index)
+
+
+def flag_treatment_emergent(
+    astdt: pd.Series, trtsdt: pd.Series, trtedt: pd.Series, window_days: int
+) -> pd.Series:
+    """TRTEMFL: start on or after the first dose and at most ``window_days`` after the last."""
+    emergent = (astdt >= trtsdt) & (astdt <= trtedt + pd.Timedelta(days=window_days))
+    return pd.Series(np.where(emergent, "Y", ""), index=astdt.index)
+
+
+def flag_early_diarrhoea(ae: pd.DataFrame, ex: pd.DataFrame) -> pd.Series:
+    """Diarrhoea starting within 24 hours of the start of an infusion (cholinergic, early-onset);
+    needs start times on both records."""
+    start = pd.to_datetime(
+        ae["AESTDTC"].where(ae["AESTDTC"].str.len() > 10), errors="coerce", format="ISO8601"
+    )
+    doses = pd.to_datetime(
+        ex["EXSTDTC"].where(ex["EXSTDTC"].str.len() > 10), errors="coerce", format="ISO8601"
+    )
+    infusions = pd.DataFrame({"USUBJID": ex["USUBJID"], "dose": doses}).dropna().sort_values("dose")
+    events = pd.DataFrame(
+        {"USUBJID": ae["USUBJID"], "start": start, "row": np.arange(len(ae))}
+    ).dropna()
+    events = events.sort_values("start")
+    matched = pd.merge_asof(
+        events, infusions, left_on="start", right_on="dose", by="USUBJID", direction="backward"
+    )
+    early = (matched["start"] - matched["dose"]) <= pd.Timedelta(hours=24)
+    result = np.zeros(len(ae), dtype=bool)
+    result[matched.loc[early.fillna(False), "row"].to_numpy()] = True
+    return pd.Series(result, index=ae.index)
+
+
+def derive_adae(
+    ae: pd.DataFrame, ex: pd.DataFrame, adsl: pd.DataFrame, *, window_days: int
+) -> pd.DataFrame:
+    """ADAE for subjects in the safety set (SAP section 6, safety)."""
+    safety = adsl[adsl["SAFFL"] == "Y"].set_index("USUBJID")
+    ae = ae[ae["USUBJID"].isin(safety.index)].reset_index(drop=True)
+    adae = ae.copy()
+    adae = pd.concat([adae, derive_ae_start(ae, safety["TRTSDT"])], axis=1)
+    adae["AENDT"] = to_date(ae["AEENDTC"]) if "AEENDTC" in ae else pd.NaT
+    trtsdt, trtedt = ae["USUBJID"].map(safety["TRTSDT"]), ae["USUBJID"].map(safety["TRTEDT"])
+    adae["TRTEMFL"] = flag_treatment_emergent(adae["ASTDT"], trtsdt, trtedt, window_days)
+    grade = pd.to_numeric(ae.get("AETOXGR", pd.Series("", index=ae.index)), errors="coerce")
+    adae["ATOXGRN"] = grade
+    decod = ae["AEDECOD"].str.upper()
+
+    def yes(mask) -> np.ndarray:
+        return np.where(mask, "Y", "")
+
+    action = ae.get("AEACN", pd.Series("", index=ae.index)).str.upper()
+    adae["SERFL"] = yes(ae.get("AESER", "") == "Y")
+    adae["RELFL"] = yes(ae.get("AEREL", pd.Series("", index=ae.index)).str.upper().isin(RELATED))
+    adae["GR3FL"] = yes(grade >= 3)
+    adae["DISCFL"] = yes(action == "DRUG WITHDRAWN")
+    adae["REDFL"] = yes(action == "DOSE REDUCED")
+    adae["INTFL"] = yes(action == "DRUG INTERRUPTED")
+    fatal = (grade == 5) | (ae.get("AEOUT", "") == "FATAL") | (ae.get("AESDTH", "") == "Y")
+    adae["FATALFL"] = yes(fatal)
+    diarrhoea = decod.isin(DIARRHOEA)
+    early = diarrhoea & flag_early_diarrhoea(ae, ex)
+    adae["AESIDIAR"] = np.select([early, diarrhoea], ["EARLY", "LATE"], "")
+    adae["AESINEUT"] = yes(decod.isin(NEUTROPENIA))
+    adae["AESIFN"] = yes(decod.isin(FEBRILE_NEUTROPENIA))
+    # Worst grade per subject and preferred term among treatment-emergent events.
+    emergent = adae[adae["TRTEMFL"] == "Y"].sort_values(
+        ["USUBJID", "AEDECOD", "ATOXGRN", "ASTDT"], ascending=[True, True, False, True]
+    )
+    worst = emergent.drop_duplicates(["USUBJID", "AEDECOD"]).index
+    adae["AOCCPFL"] = yes(adae.index.isin(worst))
+    keep = ["ACTARM", "ACTARMCD", "SAFFL", "TRTSDT", "TRTEDT"]
+    adae = adae.merge(safety[keep].reset_index(), on="USUBJID", how="left")
+    adae["ASTDY"] = (adae["ASTDT"] - adae["TRTSDT"]).dt.days
+    adae["ASTDY"] = adae["ASTDY"].where(adae["ASTDY"] < 0, adae["ASTDY"] + 1)
+    return adae.sort_values(["USUBJID", "AESEQ"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,16 @@
+"""Rule adtr: TR and ADSL -> ADTR (SAP section 4, tumour measurements)."""
+
+import pandas as pd
+
+from oncocsr.adam.adtr import derive_adtr
+from oncocsr.io import write_parquet
+
+adtr = derive_adtr(
+    pd.read_parquet(snakemake.input.tr),
+    pd.read_parquet(snakemake.input.adsl),
+    evaluator=snakemake.params.evaluator,
+    cutoff=snakemake.params.cut["cutoff"],
+)
+write_parquet(adtr, snakemake.output[0])
+with open(snakemake.log[0], "w") as log:
+    print(f"ADTR: {len(adtr)} records", file=log)
