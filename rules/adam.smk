@@ -4,7 +4,8 @@ rule adsl:
             sdtm_inputs(["dm", "ds", "ex"], ["suppdm", "rs", "tu", "tr", "cm", "ae"])
         ),
     output:
-        "results/{cut}/adam/adsl.parquet",
+        parquet="results/{cut}/adam/adsl.parquet",
+        xpt="results/{cut}/adam/adsl.xpt",
     log:
         "results/{cut}/logs/adsl.log",
     conda:
@@ -13,7 +14,9 @@ rule adsl:
         cut=cut_params,
         reference_start=config["reference_start"],
         code=code_hash(
-            "scripts/adsl.py", *library("adam/adsl", "adam/common", "dates", "io")
+            "scripts/adsl.py",
+            "schemas/adam.yaml",
+            *library("adam/adsl", "adam/common", "dates", "io", "adam/contracts"),
         ),
     script:
         "../scripts/adsl.py"
@@ -24,7 +27,8 @@ rule adrs:
         unpack(sdtm_inputs(["rs"])),
         adsl="results/{cut}/adam/adsl.parquet",
     output:
-        "results/{cut}/adam/adrs.parquet",
+        parquet="results/{cut}/adam/adrs.parquet",
+        xpt="results/{cut}/adam/adrs.xpt",
     log:
         "results/{cut}/logs/adrs.log",
     conda:
@@ -33,7 +37,11 @@ rule adrs:
         cut=cut_params,
         response=config["response"],
         window_days=config["orr"]["window_days"],
-        code=code_hash("scripts/adrs.py", *library("adam/adrs", "dates", "io")),
+        code=code_hash(
+            "scripts/adrs.py",
+            "schemas/adam.yaml",
+            *library("adam/adrs", "dates", "io", "adam/contracts"),
+        ),
     script:
         "../scripts/adrs.py"
 
@@ -44,14 +52,20 @@ rule adtte:
         adsl="results/{cut}/adam/adsl.parquet",
         adrs="results/{cut}/adam/adrs.parquet",
     output:
-        "results/{cut}/adam/adtte.parquet",
+        parquet="results/{cut}/adam/adtte.parquet",
+        xpt="results/{cut}/adam/adtte.xpt",
     log:
         "results/{cut}/logs/adtte.log",
     conda:
         ENVIRONMENT
     params:
+        cut=cut_params,
         pfs=config["pfs"],
-        code=code_hash("scripts/adtte.py", *library("adam/adtte", "dates", "io")),
+        code=code_hash(
+            "scripts/adtte.py",
+            "schemas/adam.yaml",
+            *library("adam/adtte", "dates", "io", "adam/contracts"),
+        ),
     script:
         "../scripts/adtte.py"
 
@@ -61,7 +75,8 @@ rule adtr:
         unpack(sdtm_inputs(["tr"])),
         adsl="results/{cut}/adam/adsl.parquet",
     output:
-        "results/{cut}/adam/adtr.parquet",
+        parquet="results/{cut}/adam/adtr.parquet",
+        xpt="results/{cut}/adam/adtr.xpt",
     log:
         "results/{cut}/logs/adtr.log",
     conda:
@@ -69,7 +84,11 @@ rule adtr:
     params:
         cut=cut_params,
         evaluator=config["response"]["evaluator"],
-        code=code_hash("scripts/adtr.py", *library("adam/adtr", "dates", "io")),
+        code=code_hash(
+            "scripts/adtr.py",
+            "schemas/adam.yaml",
+            *library("adam/adtr", "dates", "io", "adam/contracts"),
+        ),
     script:
         "../scripts/adtr.py"
 
@@ -79,14 +98,20 @@ rule adae:
         unpack(sdtm_inputs(["ae", "ex"])),
         adsl="results/{cut}/adam/adsl.parquet",
     output:
-        "results/{cut}/adam/adae.parquet",
+        parquet="results/{cut}/adam/adae.parquet",
+        xpt="results/{cut}/adam/adae.xpt",
     log:
         "results/{cut}/logs/adae.log",
     conda:
         ENVIRONMENT
     params:
+        cut=cut_params,
         window_days=config["safety"]["teae_window_days"],
-        code=code_hash("scripts/adae.py", *library("adam/adae", "dates", "io")),
+        code=code_hash(
+            "scripts/adae.py",
+            "schemas/adam.yaml",
+            *library("adam/adae", "dates", "io", "adam/contracts"),
+        ),
     script:
         "../scripts/adae.py"
 
@@ -96,13 +121,19 @@ rule adex:
         unpack(sdtm_inputs(["ex"])),
         adsl="results/{cut}/adam/adsl.parquet",
     output:
-        "results/{cut}/adam/adex.parquet",
+        parquet="results/{cut}/adam/adex.parquet",
+        xpt="results/{cut}/adam/adex.xpt",
     log:
         "results/{cut}/logs/adex.log",
     conda:
         ENVIRONMENT
     params:
+        cut=cut_params,
         exposure=config["exposure"],
-        code=code_hash("scripts/adex.py", *library("adam/adex", "dates", "io")),
+        code=code_hash(
+            "scripts/adex.py",
+            "schemas/adam.yaml",
+            *library("adam/adex", "dates", "io", "adam/contracts"),
+        ),
     script:
         "../scripts/adex.py"

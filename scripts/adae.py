@@ -3,7 +3,7 @@
 import pandas as pd
 
 from oncocsr.adam.adae import derive_adae
-from oncocsr.io import write_parquet
+from oncocsr.adam.contracts import write_adam
 
 adae = derive_adae(
     pd.read_parquet(snakemake.input.ae),
@@ -11,6 +11,6 @@ adae = derive_adae(
     pd.read_parquet(snakemake.input.adsl),
     window_days=snakemake.params.window_days,
 )
-write_parquet(adae, snakemake.output[0])
+write_adam(adae, "adae", snakemake.output, snakemake.params.cut["cutoff"])
 with open(snakemake.log[0], "w") as log:
     print(f"ADAE: {len(adae)} records, {(adae['TRTEMFL'] == 'Y').sum()} emergent", file=log)

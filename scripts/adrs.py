@@ -3,7 +3,7 @@
 import pandas as pd
 
 from oncocsr.adam.adrs import derive_adrs
-from oncocsr.io import write_parquet
+from oncocsr.adam.contracts import write_adam
 
 response = snakemake.params.response
 adrs = derive_adrs(
@@ -16,6 +16,6 @@ adrs = derive_adrs(
     max_ne_between=response["max_ne_between"],
     window_days=snakemake.params.window_days,
 )
-write_parquet(adrs, snakemake.output[0])
+write_adam(adrs, "adrs", snakemake.output, snakemake.params.cut["cutoff"])
 with open(snakemake.log[0], "w") as log:
     print(adrs[adrs["PARAMCD"] == "CBOR"]["AVALC"].value_counts().to_string(), file=log)

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from oncocsr.adam.adtr import derive_adtr
-from oncocsr.io import write_parquet
+from oncocsr.adam.contracts import write_adam
 
 adtr = derive_adtr(
     pd.read_parquet(snakemake.input.tr),
@@ -11,6 +11,6 @@ adtr = derive_adtr(
     evaluator=snakemake.params.evaluator,
     cutoff=snakemake.params.cut["cutoff"],
 )
-write_parquet(adtr, snakemake.output[0])
+write_adam(adtr, "adtr", snakemake.output, snakemake.params.cut["cutoff"])
 with open(snakemake.log[0], "w") as log:
     print(f"ADTR: {len(adtr)} records", file=log)

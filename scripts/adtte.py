@@ -3,7 +3,7 @@
 import pandas as pd
 
 from oncocsr.adam.adtte import derive_adtte
-from oncocsr.io import write_parquet
+from oncocsr.adam.contracts import write_adam
 
 adtte = derive_adtte(
     pd.read_parquet(snakemake.input.adsl),
@@ -11,6 +11,6 @@ adtte = derive_adtte(
     pd.read_parquet(snakemake.input.ds),
     **snakemake.params.pfs,
 )
-write_parquet(adtte, snakemake.output[0])
+write_adam(adtte, "adtte", snakemake.output, snakemake.params.cut["cutoff"])
 with open(snakemake.log[0], "w") as log:
     print(adtte.groupby(["PARAMCD", "CNSR"]).size().to_string(), file=log)

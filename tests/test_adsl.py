@@ -119,8 +119,8 @@ def test_subgroup_variables(domains):
     adsl = derive_adsl(domains, "2015-12-31").set_index("USUBJID")
     assert adsl.loc["TREATED", "AGEGR1"] == "<50"
     assert (
-        adsl.loc["TREATED", "LIVMFL"],
-        adsl.loc["TREATED", "VISCMFL"],
+        adsl.loc["TREATED", "LIVERMET"],
+        adsl.loc["TREATED", "VISCMET"],
         adsl.loc["TREATED", "MDISFL"],
     ) == ("Y", "Y", "Y")
     assert (

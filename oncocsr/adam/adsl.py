@@ -127,11 +127,11 @@ def derive_baseline_characteristics(
         has = sites.notna()
         visceral = sites.map(lambda s: bool(s & VISCERAL_SITES) if isinstance(s, set) else False)
         liver = sites.map(lambda s: "LIVER" in s if isinstance(s, set) else False)
-        out["VISCMFL"] = np.where(has, np.where(visceral, "Y", "N"), "")
-        out["LIVMFL"] = np.where(has, np.where(liver, "Y", "N"), "")
+        out["VISCMET"] = np.where(has, np.where(visceral, "Y", "N"), "")
+        out["LIVERMET"] = np.where(has, np.where(liver, "Y", "N"), "")
         target = tu[tu["TUSTRESC"] == "TARGET"].groupby("USUBJID").size().reindex(index).fillna(0)
-        out["MDISFL"] = np.where(target > 0, "Y", "N")
-        out["TUBLFL"] = np.where(has, "Y", "N")
+        out["MDISFL"] = np.where(target > 0, "Y", "")
+        out["TUBLFL"] = np.where(has, "Y", "")
     return out
 
 
