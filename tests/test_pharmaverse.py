@@ -88,7 +88,12 @@ def snakemake(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_the_example_config_resolves_from_the_repository_root():
     result = snakemake(
-        "--configfile", str(EXAMPLE), "--dry-run", "results/pharmaverse/checks/gate.json", cwd=ROOT
+        "results/pharmaverse/checks/gate.json",
+        "--dry-run",
+        "--forceall",
+        "--configfile",
+        str(EXAMPLE),
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "ingest_domain" in result.stdout and "checks_gate" in result.stdout
@@ -117,3 +122,38 @@ def test_the_pipeline_gets_through_ingestion_and_checks(tmp_path):
     assert gate["passed"] and gate["counts"]["error"] == 0
     report = (tmp_path / "results/pharmaverse/checks/report.html").read_text()
     assert "CROSS.NO_CONSENT" in report and "No errors" in report
+
+
+# BOR, CBOR and PFS (days, CNSR) of the 8 subjects with tumour data, reasoned from their
+# investigator responses in the README table (not copied from the derivation's output).
+EXPECTED = {
+    "01-701-1015": ("CR", "SD", 64, 4),
+    "01-701-1028": ("PD", "PD", 43, 0),
+    "01-701-1034": ("NON-CR/NON-PD", "NON-CR/NON-PD", 43, 4),
+    "01-701-1097": ("NE", "NE", 22, 4),
+    "01-701-1115": ("CR", "SD", 64, 4),
+    "01-701-1118": ("PR", "PR", 85, 4),
+    "01-701-1130": ("SD", "SD", 64, 0),
+    "01-701-1133": ("CR", "SD", 64, 0),
+}
+
+
+def test_response_and_pfs_of_the_subjects_with_tumour_data():
+    from oncocsr.adam.adrs import derive_adrs
+    from oncocsr.adam.adsl import derive_adsl
+    from oncocsr.adam.adtte import derive_adtte
+
+    cut = CONFIG["cuts"]["pharmaverse"]["cutoff"]
+    domains, _ = check_snapshot(SNAPSHOT, cut, ROOT / "schemas" / "sdtm")
+    adsl = derive_adsl(domains, cut, reference_start=CONFIG["reference_start"])
+    main = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    adrs = derive_adrs(domains["RS"], adsl, cutoff=cut, window_days=365, **main["response"])
+    adtte = derive_adtte(adsl, adrs, domains["DS"], **(main["pfs"] | CONFIG["pfs"]))
+    by = adrs[adrs["PARAMCD"] != "OVR"].set_index(["USUBJID", "PARAMCD"])["AVALC"]
+    pfs = adtte[adtte["PARAMCD"] == "PFS"].set_index("USUBJID")
+    assert sorted(adrs.loc[adrs["PARAMCD"] == "OVR", "USUBJID"].unique()) == sorted(EXPECTED)
+    for subject, (bor, cbor, aval, cnsr) in EXPECTED.items():
+        assert (by[(subject, "BOR")], by[(subject, "CBOR")]) == (bor, cbor), subject
+        assert (pfs.loc[subject, "AVAL"], pfs.loc[subject, "CNSR"]) == (aval, cnsr), subject
+    dor = adtte[adtte["PARAMCD"] == "DOR"]
+    assert dor[["USUBJID", "AVAL", "CNSR"]].values.tolist() == [["01-701-1118", 43.0, 4]]
