@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Time all ADaM derivations of a large simulated study (default 100,000 treated subjects) with
+# snakemake --cores 2, after ingestion and checks (not timed). Besides GNU time (largest single
+# process), a sampler records the peak of the summed resident memory of all running jobs.
+# Run by hand from the repository root: bash benchmarks/adam.sh [SUBJECTS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+subjects=${1:-100000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+git clone -q . "$work/repo"
+python -m oncocsr simulate --subjects "$subjects" --seed 2 --out "$work/sdtm" --quiet >/dev/null
+cutoff=$(python -c "import json,sys; print(json.load(open(sys.argv[1]))['cutoff'])" "$work/sdtm/simulation.json")
+printf 'cuts:\n  bench:\n    snapshot: %s\n    cutoff: "%s"\n' "$work/sdtm" "$cutoff" > "$work/bench.yaml"
+cd "$work/repo"
+snakemake results/bench/checks/gate.json --cores 2 --quiet --configfile "$work/bench.yaml" >/dev/null 2>&1
+targets=$(printf 'results/bench/adam/%s.parquet ' adsl adrs adtr adtte adae adex)
+( peak=0; while sleep 0.2; do
+    total=$(ps -eo rss=,args= | awk '/snakemake\/scripts/ {s += $1} END {print s + 0}')
+    [ "$total" -gt "$peak" ] && peak=$total && echo "$peak" > "$work/peak.txt"
+  done ) &
+sampler=$!
+# shellcheck disable=SC2086
+/usr/bin/time -v snakemake $targets --cores 2 --configfile "$work/bench.yaml" >/dev/null 2>"$work/time.txt" \
+  || { kill "$sampler"; tail -40 "$work/time.txt"; exit 1; }
+kill "$sampler"
+echo "ADaM (ADSL, ADRS, ADTR, ADTTE, ADAE, ADEX) of $subjects treated subjects, snakemake --cores 2:"
+grep -E "Elapsed \(wall clock\)|User time|System time|Maximum resident" "$work/time.txt" | sed 's/^\s*/    /'
+echo "    Peak summed RSS of concurrent jobs (kbytes): $(cat "$work/peak.txt" 2>/dev/null || echo 0)"
