@@ -6,13 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 subjects=${1:-100000}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-git clone -q . "$work/repo"
-python -m oncocsr simulate --subjects "$subjects" --seed 2 --out "$work/sdtm" --quiet >/dev/null
-cutoff=$(python -c "import json,sys; print(json.load(open(sys.argv[1]))['cutoff'])" "$work/sdtm/simulation.json")
-printf 'cuts:\n  bench:\n    snapshot: %s\n    cutoff: "%s"\n' "$work/sdtm" "$cutoff" > "$work/bench.yaml"
-cd "$work/repo"
+# shellcheck source=benchmarks/snapshot.sh
+. benchmarks/snapshot.sh
 snakemake results/bench/checks/gate.json --cores 2 --quiet --configfile "$work/bench.yaml" >/dev/null 2>&1
 targets=$(printf 'results/bench/adam/%s.parquet ' adsl adrs adtr adtte adae adex)
 ( peak=0; while sleep 0.2; do

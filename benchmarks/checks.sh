@@ -5,13 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 subjects=${1:-100000}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-git clone -q . "$work/repo"
-python -m oncocsr simulate --subjects "$subjects" --seed 2 --out "$work/sdtm" --quiet >/dev/null
-cutoff=$(python -c "import json,sys; print(json.load(open(sys.argv[1]))['cutoff'])" "$work/sdtm/simulation.json")
-printf 'cuts:\n  bench:\n    snapshot: %s\n    cutoff: "%s"\n' "$work/sdtm" "$cutoff" > "$work/bench.yaml"
-cd "$work/repo"
+# shellcheck source=benchmarks/snapshot.sh
+. benchmarks/snapshot.sh
 /usr/bin/time -v snakemake results/bench/checks/gate.json --cores 2 --configfile "$work/bench.yaml" \
   >/dev/null 2>"$work/time.txt" || { tail -40 "$work/time.txt"; exit 1; }
 echo "ingest + checks of $subjects treated subjects ($(du -sh "$work/sdtm" | cut -f1) of XPT), snakemake --cores 2:"
