@@ -1,0 +1,84 @@
+"""Simon's two-stage designs for a single-arm phase II trial (Simon 1989; SAP sections 1, 6).
+
+Stage 1 treats n1 subjects and stops for futility with r1 or fewer responses; otherwise n in all
+are treated and H0 (p <= p0) is rejected with more than r responses. The search is written here
+because no pinned dependency provides it (R's clinfun::ph2simon is the usual reference); it is
+vectorised over (r1, r) for each (n1, n) pair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class SimonDesign:
+    r1: int
+    n1: int
+    r: int
+    n: int
+    alpha: float
+    power: float
+    en0: float
+    pet0: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _reject_probability(n1: int, n: int, p: float) -> np.ndarray:
+    """P(reject H0) for every (r1, r): X1 > r1 and X1 + X2 > r, where X1 ~ B(n1, p) and
+    X2 ~ B(n - n1, p)."""
+    x1 = np.arange(n1 + 1)
+    first = stats.binom.pmf(x1, n1, p)
+    # P(X2 > k) for k = r - x1 over all r in 0..n; k < 0 gives 1.
+    r = np.arange(n + 1)
+    k = r[None, :] - x1[:, None]
+    survival = np.where(k < 0, 1.0, stats.binom.sf(k, n - n1, p))
+    joint = first[:, None] * survival
+    # Sum over x1 > r1: reversed cumulative sum, shifted by one.
+    tail = np.cumsum(joint[::-1], axis=0)[::-1]
+    return np.vstack([tail[1:], np.zeros((1, n + 1))])
+
+
+def search_designs(
+    p0: float, p1: float, alpha: float = 0.05, power: float = 0.80, n_max: int = 100
+) -> dict:
+    """The optimal (smallest expected size under p0) and minimax (smallest n, then expected
+    size) designs with type I error <= ``alpha`` and power >= ``power``."""
+    if not 0 < p0 < p1 < 1:
+        raise ValueError(f"need 0 < p0 < p1 < 1, got p0={p0}, p1={p1}")
+    best: dict[str, SimonDesign | None] = {"optimal": None, "minimax": None}
+    for n in range(2, n_max + 1):
+        for n1 in range(1, n):
+            size = _reject_probability(n1, n, p0)
+            reach = _reject_probability(n1, n, p1)
+            r1_grid, r_grid = np.meshgrid(np.arange(n1 + 1), np.arange(n + 1), indexing="ij")
+            feasible = (size <= alpha) & (reach >= power) & (r_grid >= r1_grid) & (r1_grid < n1)
+            if not feasible.any():
+                continue
+            pet0 = stats.binom.cdf(np.arange(n1 + 1), n1, p0)
+            en0 = n1 + (1 - pet0) * (n - n1)
+            for r1, r in zip(*np.nonzero(feasible), strict=True):
+                design = SimonDesign(
+                    int(r1),
+                    n1,
+                    int(r),
+                    n,
+                    float(size[r1, r]),
+                    float(reach[r1, r]),
+                    float(en0[r1]),
+                    float(pet0[r1]),
+                )
+                optimal = best["optimal"]
+                if optimal is None or design.en0 < optimal.en0 - 1e-12:
+                    best["optimal"] = design
+                minimax = best["minimax"]
+                if minimax is None or (design.n, design.en0) < (minimax.n, minimax.en0 - 1e-12):
+                    best["minimax"] = design
+    if best["optimal"] is None:
+        raise ValueError(f"no design with n <= {n_max} meets alpha={alpha} and power={power}")
+    return best
