@@ -106,10 +106,16 @@ def km_summary(time, event, *, conf_level=0.95, landmarks=(), convention="sas") 
             "ucl": None,
             "n_risk": int((time >= t).sum()),
         }
-        if t <= time.max():
+        # R (summary.survfit with extend) carries the last value past the last follow-up time;
+        # the SAS convention reports nothing there.
+        if t <= time.max() or convention == "r":
             step = np.searchsorted(curve["time"], t, side="right") - 1
             if step < 0:
                 entry["surv"] = 1.0
+                # R's curve starts with S = 1 and a degenerate [1, 1] interval before the first
+                # observed time; after a censored time with S still 1 it has no interval.
+                if convention == "r" and t < time.min():
+                    entry["lcl"] = entry["ucl"] = 1.0
             else:
                 entry["surv"] = float(curve["surv"][step])
                 if not np.isnan(lower[step]):
