@@ -95,3 +95,48 @@ def test_km_command_bad_input_is_one_line_and_exit_2(tmp_path, content, args, me
 def test_simon_without_a_design_is_a_clear_error():
     result = cli("simon", "--p0", "0.3", "--p1", "0.2")
     assert result.returncode == 2 and "p0 < p1" in result.stderr
+
+
+def enumerate_outcomes(design, p):
+    """Every outcome (stage, cumulative responses) and its probability, by brute force."""
+    from math import comb
+
+    n2 = design.n - design.n1
+    outcomes = {}
+    for x1 in range(design.n1 + 1):
+        p1 = comb(design.n1, x1) * p**x1 * (1 - p) ** (design.n1 - x1)
+        if x1 <= design.r1:
+            outcomes[(1, x1)] = outcomes.get((1, x1), 0) + p1
+            continue
+        for x2 in range(n2 + 1):
+            p2 = comb(n2, x2) * p**x2 * (1 - p) ** (n2 - x2)
+            outcomes[(2, x1 + x2)] = outcomes.get((2, x1 + x2), 0) + p1 * p2
+    return outcomes
+
+
+@pytest.mark.parametrize("outcome", [(1, 0), (1, 2), (2, 3), (2, 7), (2, 8), (2, 12)])
+def test_stagewise_p_value_and_estimate(outcome):
+    from oncocsr.stats.simon import two_stage_inference
+
+    design = search_designs(0.10, 0.25)["optimal"]
+    probabilities = enumerate_outcomes(design, 0.10)
+    # Stagewise ordering: (stage, responses) compared as tuples; P(T >= t) summed by brute force.
+    expected = sum(prob for key, prob in probabilities.items() if key >= outcome)
+    result = two_stage_inference(design, *outcome, p0=0.10)
+    assert result["p_value"] == pytest.approx(expected, rel=1e-9)
+    # Median unbiased: at the estimate the outcome is the median; limits are exact 2.5% tails.
+    at = enumerate_outcomes(design, result["estimate"])
+    above = sum(prob for key, prob in at.items() if key >= outcome)
+    below = sum(prob for key, prob in at.items() if key <= outcome)
+    assert above == pytest.approx(0.5, abs=1e-8) or below == pytest.approx(0.5, abs=1e-8)
+    if result["lcl"] > 0:
+        tail = sum(
+            prob
+            for key, prob in enumerate_outcomes(design, result["lcl"]).items()
+            if key >= outcome
+        )
+        assert tail == pytest.approx(0.025, abs=1e-8)
+    tail = sum(
+        prob for key, prob in enumerate_outcomes(design, result["ucl"]).items() if key <= outcome
+    )
+    assert tail == pytest.approx(0.025, abs=1e-8)

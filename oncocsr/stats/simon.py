@@ -9,6 +9,7 @@ vectorised over (r1, r) for each (n1, n) pair.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -82,3 +83,69 @@ def search_designs(
     if best["optimal"] is None:
         raise ValueError(f"no design with n <= {n_max} meets alpha={alpha} and power={power}")
     return best
+
+
+def _stage1(design: SimonDesign, p: float) -> np.ndarray:
+    return stats.binom.pmf(np.arange(design.n1 + 1), design.n1, p)
+
+
+def tail_probability(design: SimonDesign, stage: int, responses: int, p: float) -> float:
+    """P(T >= t) under the stagewise ordering (Koyama & Chen 2008): every outcome that goes on to
+    stage 2 ranks above every outcome that stops at stage 1; within a stage, more responses rank
+    higher. ``responses`` is the cumulative number at the stage where the trial ended."""
+    first = _stage1(design, p)
+    continues = np.arange(design.r1 + 1, design.n1 + 1)
+    if stage == 1:
+        return float(first[continues].sum() + first[responses : design.r1 + 1].sum())
+    needed = responses - continues
+    return float((first[continues] * stats.binom.sf(needed - 1, design.n - design.n1, p)).sum())
+
+
+def point_probability(design: SimonDesign, stage: int, responses: int, p: float) -> float:
+    """P(T = t): the probability of exactly this outcome."""
+    first = _stage1(design, p)
+    if stage == 1:
+        return float(first[responses])
+    continues = np.arange(design.r1 + 1, design.n1 + 1)
+    return float(
+        (first[continues] * stats.binom.pmf(responses - continues, design.n - design.n1, p)).sum()
+    )
+
+
+def two_stage_inference(
+    design: SimonDesign, stage: int, responses: int, p0: float, conf_level: float = 0.95
+) -> dict:
+    """Inference that respects the two-stage design (Koyama & Chen 2008): the stagewise-ordering
+    p-value for H0: p <= p0, the median-unbiased estimate and the exact confidence interval."""
+    from scipy.optimize import brentq
+
+    if stage == 1 and not 0 <= responses <= design.r1:
+        raise ValueError(
+            f"a trial stopped at stage 1 has 0 to {design.r1} responses, not {responses}"
+        )
+    if stage == 2 and not design.r1 + 1 <= responses <= design.n:
+        raise ValueError(
+            f"a trial completed has {design.r1 + 1} to {design.n} responses, not {responses}"
+        )
+    half = (1 - conf_level) / 2
+    lowest = stage == 1 and responses == 0
+    highest = stage == 2 and responses == design.n
+    eps = 1e-12
+
+    def at_least(p: float) -> float:
+        return tail_probability(design, stage, responses, p)
+
+    def at_most(p: float) -> float:
+        return 1 - at_least(p) + point_probability(design, stage, responses, p)
+
+    # The lowest outcome has P(T >= t) = 1 for every p: its median is where P(T <= t) = 1/2.
+    median = at_most if lowest else at_least
+    estimate = brentq(lambda p: median(p) - 0.5, eps, 1 - eps, xtol=1e-12)
+    lcl = 0.0 if lowest else brentq(lambda p: at_least(p) - half, eps, 1 - eps, xtol=1e-12)
+    ucl = 1.0 if highest else brentq(lambda p: at_most(p) - half, eps, 1 - eps, xtol=1e-12)
+    return {
+        "p_value": at_least(p0),
+        "estimate": float(estimate),
+        "lcl": float(lcl),
+        "ucl": float(ucl),
+    }
