@@ -45,6 +45,7 @@ def _reject_probability(n1: int, n: int, p: float) -> np.ndarray:
     return np.vstack([tail[1:], np.zeros((1, n + 1))])
 
 
+@lru_cache(maxsize=16)
 def search_designs(
     p0: float, p1: float, alpha: float = 0.05, power: float = 0.80, n_max: int = 100
 ) -> dict:
