@@ -9,6 +9,7 @@ from oncocsr import ard
 from oncocsr.dates import DAYS_PER_MONTH
 from oncocsr.stats.binomial import response_rate
 from oncocsr.stats.km import km_summary
+from oncocsr.stats.simon import search_designs, two_stage_inference
 
 BOR_CATEGORIES = ["CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE", "MISSING"]
 POPULATIONS = {"FAS": "FASFL", "EFF": "EFFFL"}
@@ -16,9 +17,11 @@ TTE_TLF = {"PFS": "14.2.5", "PFS2": "14.2.6", "OS": "14.2.7"}
 
 
 def response_ard(
-    adrs: pd.DataFrame, *, p0: float, conf_level: float, input_sha256: str
+    adrs: pd.DataFrame, *, design: dict, conf_level: float, input_sha256: str
 ) -> pd.DataFrame:
-    """Best overall response counts and the confirmed ORR with exact CI and p-value (14.2.1)."""
+    """Best overall response counts, the confirmed ORR with exact CI and p-value, and the Simon
+    design's stage-1 look and two-stage inference (14.2.1; SAP sections 1 and 6)."""
+    p0 = design["p0"]
     frames = []
     for population, flag in POPULATIONS.items():
         subjects = adrs[(adrs[flag] == "Y") & (adrs["PARAMCD"] == "CBOR")]
@@ -78,7 +81,65 @@ def response_ard(
                     **common,
                 )
             )
+    cbor = adrs[(adrs["FASFL"] == "Y") & (adrs["PARAMCD"] == "CBOR")]
+    frames += [
+        simon_ard(data, group, design, conf_level, input_sha256)
+        for group, data in ard.arm_groups(cbor)
+    ]
     return ard.combine(frames)
+
+
+def simon_ard(
+    cbor: pd.DataFrame, group: str, design: dict, conf_level: float, input_sha256: str
+) -> pd.DataFrame:
+    """The optimal Simon design computed from the SAP's p0, p1, alpha and power; the stage-1 look
+    (confirmed responders among the first n1 treated, by first dose date); and, when the trial
+    has the planned n, the Koyama & Chen (2008) two-stage inference."""
+    plan = search_designs(design["p0"], design["p1"], design["alpha"], design["power"])["optimal"]
+    ordered = cbor.sort_values(["TRTSDT", "USUBJID"], kind="stable")
+    responder = ordered["AVALC"].isin(["CR", "PR"])
+    stage1 = int(responder.iloc[: plan.n1].sum())
+    stage = 2 if stage1 > plan.r1 else 1
+    responses = int(responder.sum()) if stage == 2 else stage1
+    level = f"{100 * conf_level:g}%"
+    stats = {
+        "r1": (plan.r1, "Stage 1: stop if responders <= r1"),
+        "n1": (plan.n1, "Stage 1 sample size"),
+        "r": (plan.r, "Reject H0 if responders > r"),
+        "n": (plan.n, "Total sample size"),
+        "en0": (plan.en0, "Expected sample size under H0"),
+        "pet0": (plan.pet0, "Probability of early termination under H0"),
+        "stage1_responders": (stage1, f"Confirmed responders among the first {plan.n1} treated"),
+        "continue": (int(stage == 2), "Stage 1 decision (1 = continue to stage 2)"),
+        "responders": (responses, "Responders used for the two-stage inference"),
+    }
+    planned = (stage == 2 and len(cbor) == plan.n) or (stage == 1 and len(cbor) >= plan.n1)
+    inference = (
+        two_stage_inference(plan, stage, responses, design["p0"], conf_level) if planned else {}
+    )
+    for name, label in (
+        ("p_value", f"Two-stage p-value (stagewise ordering), H0: p <= {design['p0']:g}"),
+        ("estimate", "Median-unbiased estimate of the response rate"),
+        ("lcl", f"Two-stage {level} CI lower limit"),
+        ("ucl", f"Two-stage {level} CI upper limit"),
+    ):
+        stats[name] = (inference.get(name), label)
+    return ard.rows(
+        analysis_id="SIMON-FAS",
+        tlf_id="14.2.1",
+        population="FAS",
+        group=group,
+        variable="CRSP",
+        stats=stats,
+        source_dataset="ADRS",
+        filter="FASFL = 'Y' and PARAMCD = 'CBOR'; stage 1 = first n1 by TRTSDT",
+        method=(
+            f"Simon (1989) optimal design for p0 = {design['p0']:g}, p1 = {design['p1']:g}, "
+            f"alpha = {design['alpha']:g}, power = {design['power']:g}; inference by the "
+            "stagewise ordering of Koyama & Chen (2008), only when the trial has the planned size"
+        ),
+        input_sha256=input_sha256,
+    )
 
 
 def km_ard(

@@ -8,10 +8,11 @@ rule ard_response:
     conda:
         ENVIRONMENT
     params:
-        p0=config["design"]["p0"],
+        design=config["design"],
         conf_level=config["km"]["conf_level"],
         code=code_hash(
-            "scripts/ard_response.py", *library("endpoints", "ard", "stats/binomial")
+            "scripts/ard_response.py",
+            *library("endpoints", "ard", "stats/binomial", "stats/simon"),
         ),
     script:
         "../scripts/ard_response.py"
@@ -30,7 +31,10 @@ rule ard_km:
         ENVIRONMENT
     params:
         km=config["km"],
-        code=code_hash("scripts/ard_km.py", *library("endpoints", "ard", "stats/km")),
+        code=code_hash(
+            "scripts/ard_km.py",
+            *library("endpoints", "ard", "stats/km", "stats/binomial", "stats/simon"),
+        ),
     script:
         "../scripts/ard_km.py"
 

@@ -7,7 +7,7 @@ from oncocsr.io import sha256_file, write_parquet
 
 result = response_ard(
     pd.read_parquet(snakemake.input.adrs),
-    p0=snakemake.params.p0,
+    design=snakemake.params.design,
     conf_level=snakemake.params.conf_level,
     input_sha256=sha256_file(snakemake.input.adrs),
 )

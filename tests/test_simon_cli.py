@@ -140,3 +140,32 @@ def test_stagewise_p_value_and_estimate(outcome):
         prob for key, prob in enumerate_outcomes(design, result["ucl"]).items() if key <= outcome
     )
     assert tail == pytest.approx(0.025, abs=1e-8)
+
+
+def test_stage_one_look_and_two_stage_inference_into_the_ard():
+    import pandas as pd
+
+    from oncocsr.endpoints import simon_ard
+    from oncocsr.stats.simon import two_stage_inference
+
+    design = {"p0": 0.10, "p1": 0.25, "alpha": 0.05, "power": 0.80}
+    # 43 subjects dosed on consecutive days, listed in reverse; responders are the 3rd, 10th and
+    # 17th treated (stage 1: 3 > r1 = 2, continue) and six later ones: 9 in all.
+    responders = {3, 10, 17, 20, 25, 30, 35, 40, 43}
+    cbor = pd.DataFrame(
+        {
+            "USUBJID": [f"S{k:02d}" for k in range(43, 0, -1)],
+            "TRTSDT": pd.Timestamp("2015-01-01") + pd.to_timedelta(range(42, -1, -1), unit="D"),
+            "AVALC": ["PR" if k in responders else "SD" for k in range(43, 0, -1)],
+        }
+    )
+    rows = simon_ard(cbor, "Total", design, 0.95, "x").set_index("stat_name")["stat_value"]
+    assert (rows["n1"], rows["r1"], rows["n"], rows["r"]) == (18, 2, 43, 7)
+    assert (rows["stage1_responders"], rows["continue"], rows["responders"]) == (3, 1, 9)
+    plan = search_designs(0.10, 0.25)["optimal"]
+    assert rows["p_value"] == pytest.approx(two_stage_inference(plan, 2, 9, 0.10)["p_value"])
+    # Not the planned size: no two-stage inference.
+    short = simon_ard(cbor.iloc[1:], "Total", design, 0.95, "x").set_index("stat_name")[
+        "stat_value"
+    ]
+    assert short[["p_value", "estimate", "lcl", "ucl"]].isna().all()

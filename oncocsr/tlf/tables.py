@@ -124,12 +124,55 @@ def response_table(ard: pd.DataFrame, p0: float) -> list[Table]:
                     "cells": [fmt_p(value(orr, g, "CRSP", "p_value")) for g in names],
                 }
             )
+        if population == "FAS":
+            table.rows += simon_rows(value, names)
+            table.footnotes.append(
+                "Simon two-stage optimal design computed from the SAP's p0, p1, one-sided alpha "
+                "and power; stage 1 = the first n1 treated subjects by first dose date; two-stage "
+                "p-value, median-unbiased estimate and exact CI by the stagewise ordering "
+                "(Koyama & Chen, 2008), shown only when the trial has its planned size."
+            )
         table.footnotes.append(
             "Confirmed response per RECIST 1.1: CR or PR confirmed by a later assessment at least "
             "28 days apart; SD requires an assessment at least 42 days after first dose."
         )
         tables.append(table)
     return tables
+
+
+def simon_rows(value, names: list[str]) -> list[dict]:
+    """Rows of table 14.2.1 for the Simon design, its stage-1 look and two-stage inference."""
+
+    def stat(g: str, name: str) -> float | None:
+        return value("SIMON-FAS", g, "CRSP", name)
+
+    def plan(g: str) -> str:
+        first = f"{stat(g, 'r1'):.0f}/{stat(g, 'n1'):.0f}"
+        return f"r1/n1 = {first}; r/n = {stat(g, 'r'):.0f}/{stat(g, 'n'):.0f}"
+
+    def look(g: str) -> str:
+        decision = "continue" if stat(g, "continue") else "stop"
+        return f"{stat(g, 'stage1_responders'):.0f} ({decision})"
+
+    def estimate(g: str) -> str:
+        scaled = [
+            None if stat(g, k) is None else 100 * stat(g, k) for k in ("estimate", "lcl", "ucl")
+        ]
+        return fmt_estimate_ci(*scaled)
+
+    return [
+        {"label": "Simon two-stage design (optimal)", "cells": [], "heading": True},
+        {"label": "Design", "cells": [plan(g) for g in names]},
+        {
+            "label": "Stage 1: responders among the first n1 treated (decision)",
+            "cells": [look(g) for g in names],
+        },
+        {
+            "label": "Two-stage p-value (stagewise ordering)",
+            "cells": [fmt_p(stat(g, "p_value")) for g in names],
+        },
+        {"label": "Median-unbiased ORR, % (95% CI)", "cells": [estimate(g) for g in names]},
+    ]
 
 
 def km_table(ard: pd.DataFrame, paramcd: str, tlf_id: str, landmarks: list[float]) -> Table:
