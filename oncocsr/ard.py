@@ -85,7 +85,11 @@ def arm_groups(frame: pd.DataFrame, arm: str = "ACTARM") -> list[tuple[str, pd.D
 
 
 def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The combined ARD, sorted by result_id; a duplicate result_id is an error."""
+    """The combined ARD, sorted by result_id; a duplicate result_id is an error. An analysis
+    with nothing to analyse (e.g. DOR without responders) contributes no rows."""
+    frames = [frame for frame in frames if not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
     ard = pd.concat(frames, ignore_index=True)[COLUMNS]
     duplicated = ard["result_id"][ard["result_id"].duplicated()]
     if not duplicated.empty:

@@ -12,8 +12,10 @@ from oncocsr.stats.km import km_summary
 from oncocsr.stats.simon import search_designs, two_stage_inference
 
 BOR_CATEGORIES = ["CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE", "MISSING"]
+RESPONSE = ["CR", "PR"]
+DISEASE_CONTROL = ["CR", "PR", "SD", "NON-CR/NON-PD"]
 POPULATIONS = {"FAS": "FASFL", "EFF": "EFFFL"}
-TTE_TLF = {"PFS": "14.2.5", "PFS2": "14.2.6", "OS": "14.2.7"}
+TTE_TLF = {"PFS": "14.2.5", "PFS2": "14.2.6", "OS": "14.2.7", "DOR": "14.2.4"}
 
 
 def response_ard(
@@ -58,35 +60,61 @@ def response_ard(
             )
             if not n:
                 continue
-            rate = response_rate(
-                int((data["AVALC"].isin(["CR", "PR"])).sum()), n, p0=p0, conf_level=conf_level
-            )
-            level = f"{100 * conf_level:g}%"
-            frames.append(
-                ard.rows(
-                    analysis_id=f"ORR-{population}",
-                    variable="CRSP",
-                    stats={
-                        "n": (rate["n"], "Responders (confirmed CR or PR)"),
-                        "N": (rate["N"], "Subjects in population"),
-                        "estimate": (rate["estimate"], "Objective response rate"),
-                        "lcl": (rate["lcl"], f"{level} CI lower limit"),
-                        "ucl": (rate["ucl"], f"{level} CI upper limit"),
-                        "p_value": (rate["p_value"], f"One-sided exact p-value, H0: p <= {p0:g}"),
-                    },
-                    filter=f"{flag} = 'Y' and PARAMCD = 'CBOR' and AVALC in ('CR', 'PR')",
-                    method=(
-                        f"Clopper-Pearson exact {level} CI; exact binomial test against p0 = {p0:g}"
-                    ),
-                    **common,
+            for analysis, variable, categories, tlf, label in (
+                ("ORR", "CRSP", RESPONSE, "14.2.1", "Objective response rate"),
+                ("DCR", "DCR", DISEASE_CONTROL, "14.2.3", "Disease control rate"),
+            ):
+                frames.append(
+                    rate_rows(
+                        f"{analysis}-{population}",
+                        variable,
+                        int(data["AVALC"].isin(categories).sum()),
+                        n,
+                        p0=p0,
+                        conf_level=conf_level,
+                        label=label,
+                        filter=f"{flag} = 'Y' and PARAMCD = 'CBOR' and AVALC in {categories}",
+                        common=common | {"tlf_id": tlf},
+                    )
                 )
-            )
     cbor = adrs[(adrs["FASFL"] == "Y") & (adrs["PARAMCD"] == "CBOR")]
     frames += [
         simon_ard(data, group, design, conf_level, input_sha256)
         for group, data in ard.arm_groups(cbor)
     ]
     return ard.combine(frames)
+
+
+def rate_rows(
+    analysis_id: str,
+    variable: str,
+    events: int,
+    n: int,
+    *,
+    p0: float,
+    conf_level: float,
+    label: str,
+    filter: str,
+    common: dict,
+) -> pd.DataFrame:
+    """A proportion with its Clopper-Pearson CI and one-sided exact p-value as ARD rows."""
+    rate = response_rate(events, n, p0=p0, conf_level=conf_level)
+    level = f"{100 * conf_level:g}%"
+    return ard.rows(
+        analysis_id=analysis_id,
+        variable=variable,
+        stats={
+            "n": (rate["n"], "Subjects with the outcome"),
+            "N": (rate["N"], "Subjects in population"),
+            "estimate": (rate["estimate"], label),
+            "lcl": (rate["lcl"], f"{level} CI lower limit"),
+            "ucl": (rate["ucl"], f"{level} CI upper limit"),
+            "p_value": (rate["p_value"], f"One-sided exact p-value, H0: p <= {p0:g}"),
+        },
+        filter=filter,
+        method=f"Clopper-Pearson exact {level} CI; exact binomial test against p0 = {p0:g}",
+        **common,
+    )
 
 
 def simon_ard(

@@ -26,7 +26,7 @@ rule ard_km:
     log:
         "results/{cut}/logs/ard_km_{paramcd}.log",
     wildcard_constraints:
-        paramcd="PFS|PFS2|OS",
+        paramcd="PFS|PFS2|OS|DOR",
     conda:
         ENVIRONMENT
     params:
@@ -42,7 +42,10 @@ rule ard_km:
 rule ard_combine:
     input:
         "results/{cut}/ard/response.parquet",
-        expand("results/{{cut}}/ard/km_{paramcd}.parquet", paramcd=["PFS", "OS"]),
+        expand(
+            "results/{{cut}}/ard/km_{paramcd}.parquet",
+            paramcd=["PFS", "PFS2", "OS", "DOR"],
+        ),
     output:
         "results/{cut}/ard/ard.parquet",
     log:
