@@ -39,9 +39,27 @@ rule ard_km:
         "../scripts/ard_km.py"
 
 
+rule ard_safety:
+    input:
+        adae="results/{cut}/adam/adae.parquet",
+        adex="results/{cut}/adam/adex.parquet",
+        adsl="results/{cut}/adam/adsl.parquet",
+    output:
+        "results/{cut}/ard/safety.parquet",
+    log:
+        "results/{cut}/logs/ard_safety.log",
+    conda:
+        ENVIRONMENT
+    params:
+        code=code_hash("scripts/ard_safety.py", *library("safety", "ard", "io")),
+    script:
+        "../scripts/ard_safety.py"
+
+
 rule ard_combine:
     input:
         "results/{cut}/ard/response.parquet",
+        "results/{cut}/ard/safety.parquet",
         expand(
             "results/{{cut}}/ard/km_{paramcd}.parquet",
             paramcd=["PFS", "PFS2", "OS", "DOR"],

@@ -1,0 +1,96 @@
+"""Safety and exposure ARD rows: subjects counted once, per arm and in total."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from oncocsr.safety import safety_ard
+
+
+def test_counts_per_arm_and_total():
+    adsl = pd.DataFrame(
+        {
+            "USUBJID": ["A", "B", "C", "D"],
+            "SAFFL": ["Y", "Y", "Y", ""],
+            "ACTARM": ["X", "X", "Y", "Y"],
+        }
+    )
+    flags = {
+        f: ""
+        for f in (
+            "RELFL",
+            "GR3FL",
+            "SERFL",
+            "DISCFL",
+            "REDFL",
+            "INTFL",
+            "FATALFL",
+            "AESINEUT",
+            "AESIFN",
+        )
+    }
+    adae = pd.DataFrame(
+        [
+            # A: two diarrhoea events (one grade 3, early) -> counted once for the term.
+            {
+                "USUBJID": "A",
+                "AEBODSYS": "GI",
+                "AEDECOD": "Diarrhoea",
+                "TRTEMFL": "Y",
+                **flags,
+                "GR3FL": "Y",
+                "AESIDIAR": "EARLY",
+            },
+            {
+                "USUBJID": "A",
+                "AEBODSYS": "GI",
+                "AEDECOD": "Diarrhoea",
+                "TRTEMFL": "Y",
+                **flags,
+                "AESIDIAR": "LATE",
+            },
+            # C: nausea, serious; D is not in the safety set; B's event is not emergent.
+            {
+                "USUBJID": "C",
+                "AEBODSYS": "GI",
+                "AEDECOD": "Nausea",
+                "TRTEMFL": "Y",
+                **flags,
+                "SERFL": "Y",
+                "AESIDIAR": "",
+            },
+            {
+                "USUBJID": "D",
+                "AEBODSYS": "GI",
+                "AEDECOD": "Nausea",
+                "TRTEMFL": "Y",
+                **flags,
+                "AESIDIAR": "",
+            },
+            {
+                "USUBJID": "B",
+                "AEBODSYS": "GI",
+                "AEDECOD": "Nausea",
+                "TRTEMFL": "",
+                **flags,
+                "AESIDIAR": "",
+            },
+        ]
+    )
+    adex = pd.DataFrame({"USUBJID": ["A", "B", "C"], "PARAMCD": "NCYCLE", "AVAL": [2.0, 4.0, 6.0]})
+    rows = safety_ard(adae, adex, adsl, "x").set_index("result_id")["stat_value"]
+    assert rows["TEAE-OVERVIEW:X:ANY:n"] == 1 and rows["TEAE-OVERVIEW:X:ANY:pct"] == pytest.approx(
+        50
+    )
+    assert rows["TEAE-OVERVIEW:TOTAL:ANY:n"] == 2 and rows["TEAE-OVERVIEW:TOTAL:SERIOUS:n"] == 1
+    assert (
+        rows["TEAE-SOCPT:TOTAL:GI_DIARRHOEA:n"] == 1
+        and rows["TEAE-SOCPT:TOTAL:GI_DIARRHOEA:n_grade3"] == 1
+    )
+    assert rows["TEAE-SOCPT:Y:GI_NAUSEA:n"] == 1 and rows[
+        "TEAE-SOCPT:Y:GI_NAUSEA:pct"
+    ] == pytest.approx(100)
+    assert rows["AESI:TOTAL:DIARRHOEA_EARLY:n"] == 1 and rows["AESI:TOTAL:DIARRHOEA_LATE:n"] == 1
+    assert rows["EXPOSURE:TOTAL:NCYCLE:median"] == 4 and rows["EXPOSURE:X:NCYCLE:mean"] == 3
+    assert rows["SAFETY-N:TOTAL:SAFFL:N"] == 3
