@@ -30,7 +30,21 @@ COLUMNS = [
 TOTAL = "Total"
 
 
+_SYMBOLS = [
+    (">=", " GE "),
+    ("<=", " LE "),
+    (">", " GT "),
+    ("<", " LT "),
+    ("+", "POS "),
+    ("-", "NEG "),
+]
+
+
 def _slug(text: str) -> str:
+    """Upper-case identifier of a label; comparison and sign characters keep their meaning so
+    that "<50" and ">=50", or "HER2+" and "HER2-", stay distinct."""
+    for symbol, word in _SYMBOLS:
+        text = text.replace(symbol, word)
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
 
 

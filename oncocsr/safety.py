@@ -35,6 +35,7 @@ def _subjects(frame: pd.DataFrame, mask) -> int:
 def _count_rows(analysis_id, tlf_id, group, variable, label, n, total, filter, sha, extra=None):
     stats = {
         "n": (n, f"Subjects: {label}"),
+        "N": (total, "Denominator: subjects in the safety set"),
         "pct": (100 * n / total if total else None, f"%: {label}"),
     }
     stats |= extra or {}
@@ -91,7 +92,16 @@ def safety_ard(
                     input_sha256,
                 )
             )
-        for (soc, pt), terms in emergent.groupby(["AEBODSYS", "AEDECOD"]):
+        # Display order: SOC by descending frequency, then PT by descending frequency within it
+        # (ties alphabetical), as the tables list them.
+        soc_n = emergent.groupby("AEBODSYS")["USUBJID"].nunique()
+        pt_n = emergent.groupby(["AEBODSYS", "AEDECOD"])["USUBJID"].nunique()
+        soc_rank = {
+            soc: i for i, soc in enumerate(sorted(soc_n.index, key=lambda x: (-soc_n[x], x)))
+        }
+        pt_order = sorted(pt_n.index, key=lambda k: (soc_rank[k[0]], -pt_n[k], k[1]))
+        for rank, (soc, pt) in enumerate(pt_order, start=1):
+            terms = emergent[(emergent["AEBODSYS"] == soc) & (emergent["AEDECOD"] == pt)]
             frames.append(
                 _count_rows(
                     "TEAE-SOCPT",
@@ -99,7 +109,7 @@ def safety_ard(
                     group,
                     f"{soc} / {pt}",
                     pt,
-                    terms["USUBJID"].nunique(),
+                    int(pt_n[(soc, pt)]),
                     total,
                     "TRTEMFL = 'Y'",
                     input_sha256,
@@ -107,11 +117,12 @@ def safety_ard(
                         "n_grade3": (
                             _subjects(terms, terms["GR3FL"] == "Y"),
                             f"Subjects: {pt}, grade >= 3",
-                        )
+                        ),
+                        "order": (rank, "Display order (SOC, then PT, by descending frequency)"),
                     },
                 )
             )
-        for soc, terms in emergent.groupby("AEBODSYS"):
+        for soc, rank in soc_rank.items():
             frames.append(
                 _count_rows(
                     "TEAE-SOC",
@@ -119,10 +130,11 @@ def safety_ard(
                     group,
                     soc,
                     soc,
-                    terms["USUBJID"].nunique(),
+                    int(soc_n[soc]),
                     total,
                     "TRTEMFL = 'Y'",
                     input_sha256,
+                    extra={"order": (rank + 1, "Display order (descending frequency)")},
                 )
             )
         for key, (label, select) in SPECIAL_INTEREST.items():

@@ -56,10 +56,32 @@ rule ard_safety:
         "../scripts/ard_safety.py"
 
 
+rule ard_subgroups:
+    input:
+        adrs="results/{cut}/adam/adrs.parquet",
+        adtte="results/{cut}/adam/adtte.parquet",
+        adsl="results/{cut}/adam/adsl.parquet",
+    output:
+        "results/{cut}/ard/subgroups.parquet",
+    log:
+        "results/{cut}/logs/ard_subgroups.log",
+    conda:
+        ENVIRONMENT
+    params:
+        km=config["km"],
+        code=code_hash(
+            "scripts/ard_subgroups.py",
+            *library("subgroups", "ard", "io", "stats/binomial", "stats/km"),
+        ),
+    script:
+        "../scripts/ard_subgroups.py"
+
+
 rule ard_combine:
     input:
         "results/{cut}/ard/response.parquet",
         "results/{cut}/ard/safety.parquet",
+        "results/{cut}/ard/subgroups.parquet",
         expand(
             "results/{{cut}}/ard/km_{paramcd}.parquet",
             paramcd=["PFS", "PFS2", "OS", "DOR"],

@@ -94,3 +94,51 @@ def test_counts_per_arm_and_total():
     assert rows["AESI:TOTAL:DIARRHOEA_EARLY:n"] == 1 and rows["AESI:TOTAL:DIARRHOEA_LATE:n"] == 1
     assert rows["EXPOSURE:TOTAL:NCYCLE:median"] == 4 and rows["EXPOSURE:X:NCYCLE:mean"] == 3
     assert rows["SAFETY-N:TOTAL:SAFFL:N"] == 3
+
+
+def test_soc_and_pt_order_by_descending_frequency():
+    adsl = pd.DataFrame({"USUBJID": list("ABC"), "SAFFL": "Y", "ACTARM": "X"})
+    base = {
+        "TRTEMFL": "Y",
+        "RELFL": "",
+        "GR3FL": "",
+        "SERFL": "",
+        "DISCFL": "",
+        "REDFL": "",
+        "INTFL": "",
+        "FATALFL": "",
+        "AESIDIAR": "",
+        "AESINEUT": "",
+        "AESIFN": "",
+    }
+    events = [
+        ("A", "Skin", "Alopecia"),
+        ("A", "GI", "Nausea"),
+        ("B", "GI", "Nausea"),
+        ("C", "GI", "Vomiting"),
+        ("B", "Skin", "Rash"),
+        ("C", "Skin", "Rash"),
+        ("A", "GI", "Diarrhoea"),
+        ("B", "GI", "Diarrhoea"),
+        ("C", "GI", "Diarrhoea"),
+    ]
+    adae = pd.DataFrame(
+        [{"USUBJID": u, "AEBODSYS": soc, "AEDECOD": pt, **base} for u, soc, pt in events]
+    )
+    adex = pd.DataFrame(columns=["USUBJID", "PARAMCD", "AVAL"])
+    rows = safety_ard(adae, adex, adsl, "x")
+    order = rows[(rows["analysis_id"] == "TEAE-SOCPT") & (rows["stat_name"] == "order")]
+    listed = order.sort_values("stat_value")["variable"].tolist()
+    # GI: 3 subjects, Skin: 3 subjects -> tie broken alphabetically; within GI: Diarrhoea 3,
+    # Nausea 2, Vomiting 1; within Skin: Rash 2, Alopecia 1.
+    assert listed == [
+        "GI / Diarrhoea",
+        "GI / Nausea",
+        "GI / Vomiting",
+        "Skin / Rash",
+        "Skin / Alopecia",
+    ]
+    denominators = rows[(rows["analysis_id"] == "TEAE-SOCPT") & (rows["stat_name"] == "N")][
+        "stat_value"
+    ]
+    assert set(denominators) == {3}
