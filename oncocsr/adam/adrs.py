@@ -250,7 +250,8 @@ def derive_adrs(
                 "USUBJID": subjects,
                 "PARAMCD": code,
                 "AVALC": avalc.to_numpy(),
-                "ADT": pd.to_datetime(adt.to_numpy()),
+                # One datetime unit for every part, so that all-missing dates concatenate cleanly.
+                "ADT": pd.to_datetime(adt.to_numpy()).as_unit("ns"),
                 "ADTF": "",
                 "VISIT": "",
                 "ANL01FL": "",
