@@ -47,7 +47,7 @@ def load_spec(path: str | Path, domain: str | None = None) -> dict:
 
 
 def spec_path(schema_dir: str | Path, domain: str) -> Path:
-    """Spec file of a domain (``None`` if the domain is unknown)."""
+    """Spec file of a domain (SUPPxx share one); it may not exist for an unknown domain."""
     name = "supp" if domain.upper().startswith("SUPP") else domain.lower()
     return Path(schema_dir) / f"{name}.yaml"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oncocsr.adam.adsl import derive_consent_date
 from oncocsr.checks import COLUMNS, finding, records_findings, sort_findings
 from oncocsr.dates import impute_date, to_date
 
@@ -24,12 +25,9 @@ def _frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _subject_dates(dm: pd.DataFrame, ds: pd.DataFrame | None) -> pd.DataFrame:
     """Consent (DM.RFICDTC, else the DS milestone) and death date (DM.DTHDTC, full dates only)."""
-    by = dm.drop_duplicates("USUBJID").set_index("USUBJID")
-    consent = to_date(by["RFICDTC"]) if "RFICDTC" in by else pd.Series(pd.NaT, index=by.index)
-    if ds is not None and "DSDECOD" in ds:
-        milestone = ds[ds["DSDECOD"] == "INFORMED CONSENT OBTAINED"]
-        from_ds = to_date(milestone["DSSTDTC"]).groupby(milestone["USUBJID"]).min()
-        consent = consent.fillna(from_ds.reindex(by.index))
+    unique = dm.drop_duplicates("USUBJID")
+    by = unique.set_index("USUBJID")
+    consent = derive_consent_date(unique, ds)
     death = to_date(by["DTHDTC"]) if "DTHDTC" in by else pd.Series(pd.NaT, index=by.index)
     return pd.DataFrame({"consent": consent, "death": death})
 

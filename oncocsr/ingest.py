@@ -16,7 +16,7 @@ from oncocsr.checks import (
     sort_findings,
     spec_path,
 )
-from oncocsr.dates import parse_iso8601
+from oncocsr.dates import impute_date
 from oncocsr.io import SDTM_EXTENSIONS, SDTMReadError, read_sdtm_file
 
 # The date that places a record in time, per domain, for the data cut. DM, SUPPxx and MH
@@ -36,12 +36,7 @@ CUT_END_VARIABLE = {"AE": "AEENDTC", "CM": "CMENDTC", "EX": "EXENDTC"}
 
 def earliest_possible(values: pd.Series) -> pd.Series:
     """The earliest date a possibly partial ISO 8601 value can stand for (NaT if unknown)."""
-    parsed = parse_iso8601(values)
-    month = parsed["month"].fillna(1)
-    day = parsed["day"].fillna(1)
-    return pd.to_datetime(
-        pd.DataFrame({"year": parsed["year"], "month": month, "day": day}), errors="coerce"
-    )
+    return impute_date(values, "first")["date"]
 
 
 def apply_data_cut(frame: pd.DataFrame, domain: str, cutoff: str) -> pd.DataFrame:

@@ -182,6 +182,11 @@ def read_sdtm(path: str | Path) -> pd.DataFrame:
     return read_sdtm_file(path)[0]
 
 
+def xpt_stamp(date: str) -> str:
+    """A date as the ddMMMyy:hh:mm:ss creation stamp of a SAS transport header (midnight)."""
+    return pd.Timestamp(date).strftime("%d%b%y:00:00:00").upper()
+
+
 def write_xpt(
     frame: pd.DataFrame,
     path: str | Path,

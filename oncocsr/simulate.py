@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.dates import DAYS_PER_MONTH
-from oncocsr.io import write_xpt
+from oncocsr.io import write_xpt, xpt_stamp
 from oncocsr.recist import overall_response
 
 STUDYID = "IRI-MBC-201"
@@ -359,12 +359,6 @@ def _records(columns: dict) -> pd.DataFrame:
 
 def _choice(rng: np.random.Generator, options: list, size, p=None) -> np.ndarray:
     return np.asarray(options, dtype=object)[rng.choice(len(options), size, p=p)]
-
-
-def _grid(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column indices of the True cells of a subjects-by-slot mask, in row order."""
-    rows, cols = np.nonzero(mask)
-    return rows, cols
 
 
 def _screened(rng: np.random.Generator, n_treated: int, p: SimulationParameters) -> pd.DataFrame:
@@ -774,9 +768,9 @@ def _tumour_domains(rng, latent, scan, base, usubjid, first_dose, cal):
     screening_scan = base["screening_scan"]
     n = len(usubjid)
     # TU: baseline lesions plus the new lesions that define progression.
-    t_rows, t_cols = _grid(target_mask)
-    nt_rows, nt_cols = _grid(nt_mask)
-    new_rows, new_cols = _grid(scan["new_lesion"] & scan["observed"])
+    t_rows, t_cols = np.nonzero(target_mask)
+    nt_rows, nt_cols = np.nonzero(nt_mask)
+    new_rows, new_cols = np.nonzero(scan["new_lesion"] & scan["observed"])
     screen_day = first_dose + screening_scan
     visit_day = first_dose[:, None] + latent["visit"]
     screening = {"VISITNUM": 1.0, "VISIT": "SCREENING"}
@@ -823,7 +817,7 @@ def _tumour_domains(rng, latent, scan, base, usubjid, first_dose, cal):
     tu["TUEVAL"] = "INVESTIGATOR"
 
     # TR: each target lesion's diameter, non-target state and the sum, at screening and each scan.
-    obs_rows, obs_cols = _grid(scan["observed"])
+    obs_rows, obs_cols = np.nonzero(scan["observed"])
     lesion_noise = rng.uniform(0.98, 1.02, (n, N_VISITS, 4))
     scale = scan["total"] / (diam * target_mask).sum(axis=1)[:, None]
     lesion = np.round(diam[:, None, :] * scale[:, :, None] * lesion_noise, 1)
@@ -1271,10 +1265,6 @@ def write_sdtm(domains: dict[str, pd.DataFrame], out_dir: str | Path, stamp: str
     return paths
 
 
-def _xpt_stamp(iso_date: str) -> str:
-    return pd.Timestamp(iso_date).strftime("%d%b%y:00:00:00").upper()
-
-
 def run(n_treated: int, seed: int, out_dir: str | Path, quiet: bool = False) -> dict:
     """Simulate a study and write its SDTM snapshot and ``simulation.json`` into ``out_dir``."""
     params = SimulationParameters()
@@ -1284,7 +1274,7 @@ def run(n_treated: int, seed: int, out_dir: str | Path, quiet: bool = False) -> 
 
     domains = simulate_study(n_treated, seed, params, progress=None if quiet else report)
     dates = study_dates(params)
-    write_sdtm(domains, out_dir, _xpt_stamp(dates["snapshot"]))
+    write_sdtm(domains, out_dir, xpt_stamp(dates["snapshot"]))
     meta = {
         "study": STUDYID,
         "seed": seed,

@@ -40,7 +40,7 @@ rule adrs:
         code=code_hash(
             "scripts/adrs.py",
             "schemas/adam.yaml",
-            *library("adam/adrs", "dates", "io", "adam/contracts"),
+            *library("adam/adrs", "adam/common", "dates", "io", "adam/contracts"),
         ),
     script:
         "../scripts/adrs.py"
@@ -87,7 +87,7 @@ rule adtr:
         code=code_hash(
             "scripts/adtr.py",
             "schemas/adam.yaml",
-            *library("adam/adtr", "dates", "io", "adam/contracts"),
+            *library("adam/adtr", "adam/common", "dates", "io", "adam/contracts"),
         ),
     script:
         "../scripts/adtr.py"

@@ -15,7 +15,8 @@ rule cross_checks:
         raw=lambda wildcards: snapshot_files(wildcards.cut),
         unknown=lambda wildcards: unknown_files(wildcards.cut),
         code=code_hash(
-            "scripts/cross_checks.py", *library("crosschecks", "checks", "dates")
+            "scripts/cross_checks.py",
+            *library("crosschecks", "checks", "dates", "adam/adsl", "adam/common"),
         ),
     script:
         "../scripts/cross_checks.py"

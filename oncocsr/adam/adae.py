@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.dates import parse_iso8601, to_date
+from oncocsr.dates import impute_date, to_date
 
 RELATED = {
     "RELATED",
@@ -25,31 +25,14 @@ def derive_ae_start(ae: pd.DataFrame, trtsdt: pd.Series) -> pd.DataFrame:
     """ASTDT and ASTDTF: a missing day or month takes the earliest date the partial date allows,
     but not before the first dose when that falls in the same month (or year); a missing year is
     not imputed (SAP section 3: conservative for treatment emergence)."""
-    parsed = parse_iso8601(ae["AESTDTC"])
-    earliest = pd.to_datetime(
-        pd.DataFrame(
-            {
-                "year": parsed["year"],
-                "month": parsed["month"].fillna(1),
-                "day": parsed["day"].fillna(1),
-            }
-        ),
-        errors="coerce",
-    )
+    earliest = impute_date(ae["AESTDTC"], "first")
+    date, flag = earliest["date"], earliest["flag"]
     first_dose = ae["USUBJID"].map(trtsdt)
-    same_month = (
-        (parsed["precision"] == "month")
-        & (first_dose.dt.year == parsed["year"])
-        & (first_dose.dt.month == parsed["month"])
-    )
-    same_year = (parsed["precision"] == "year") & (first_dose.dt.year == parsed["year"])
-    imputed = earliest.where(~((same_month | same_year) & (first_dose > earliest)), first_dose)
-    date = parsed["date"].where(
-        parsed["precision"] == "day", imputed.where(parsed["precision"].isin(["month", "year"]))
-    )
-    flag = np.select(
-        [parsed["precision"] == "month", parsed["precision"] == "year"], ["D", "M"], ""
-    )
+    # An imputed start in the first dose's month (day missing) or year (month missing) moves to
+    # the first dose when that is later.
+    same_month = (flag == "D") & (first_dose.dt.to_period("M") == date.dt.to_period("M"))
+    same_year = (flag == "M") & (first_dose.dt.year == date.dt.year)
+    date = date.mask((same_month | same_year) & (first_dose > date), first_dose)
     return pd.DataFrame({"ASTDT": date, "ASTDTF": flag}, index=ae.index)
 
 

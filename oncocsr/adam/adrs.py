@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oncocsr.adam.common import evaluator_records
 from oncocsr.dates import impute_date
 
 # Worst first (SAP section 4, worst-of-day rule).
@@ -36,15 +37,7 @@ def select_evaluator(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
     the investigator's.
     """
     overall = rs[rs["RSTESTCD"] == "OVRLRESP"]
-    who = (
-        overall["RSEVAL"].str.upper().replace("", "INVESTIGATOR")
-        if "RSEVAL" in overall
-        else "INVESTIGATOR"
-    )
-    if evaluator == "INDEPENDENT ASSESSOR":
-        accepted = overall["RSACPTFL"] if "RSACPTFL" in overall else ""
-        return overall[(who == evaluator) & (accepted == "Y")]
-    return overall[who == evaluator]
+    return overall[evaluator_records(overall, "RS", evaluator)]
 
 
 def derive_overall_response(

@@ -49,12 +49,15 @@ def derive_treatment_dates(ex: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def derive_consent_date(dm: pd.DataFrame, ds: pd.DataFrame) -> pd.Series:
+def derive_consent_date(dm: pd.DataFrame, ds: pd.DataFrame | None) -> pd.Series:
     """RFICDT: DM.RFICDTC, else the DS informed-consent milestone (SAP section 2, ENRLFL)."""
-    consent_ds = ds[ds["DSDECOD"].str.upper() == "INFORMED CONSENT OBTAINED"]
-    from_ds = _first_per_subject(consent_ds, to_date(consent_ds["DSSTDTC"]), "RFICDT")
-    from_dm = pd.Series(to_date(dm["RFICDTC"]).to_numpy(), index=dm["USUBJID"])
-    return from_dm.fillna(from_ds.reindex(from_dm.index)).rename("RFICDT")
+    rficdtc = dm["RFICDTC"] if "RFICDTC" in dm else pd.Series("", index=dm.index)
+    from_dm = pd.Series(to_date(rficdtc).to_numpy(), index=dm["USUBJID"])
+    if ds is not None and "DSDECOD" in ds:
+        consent_ds = ds[ds["DSDECOD"].str.upper() == "INFORMED CONSENT OBTAINED"]
+        from_ds = _first_per_subject(consent_ds, to_date(consent_ds["DSSTDTC"]), "RFICDT")
+        from_dm = from_dm.fillna(from_ds.reindex(from_dm.index))
+    return from_dm.rename("RFICDT")
 
 
 def derive_last_alive_date(domains: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> pd.Series:

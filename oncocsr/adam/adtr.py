@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oncocsr.adam.common import evaluator_records
 from oncocsr.dates import impute_date
 
 PARAMS = {
@@ -16,10 +17,7 @@ PARAMS = {
 
 def select_measurements(tr: pd.DataFrame, evaluator: str) -> pd.DataFrame:
     """Target-lesion longest diameters of the configured evaluator (as for ADRS)."""
-    who = tr["TREVAL"].str.upper().replace("", "INVESTIGATOR") if "TREVAL" in tr else "INVESTIGATOR"
-    keep = pd.Series(who == evaluator, index=tr.index)
-    if evaluator == "INDEPENDENT ASSESSOR":
-        keep &= tr["TRACPTFL"] == "Y" if "TRACPTFL" in tr else False
+    keep = evaluator_records(tr, "TR", evaluator)
     group = tr["TRGRPID"].str.upper() if "TRGRPID" in tr else pd.Series("TARGET", index=tr.index)
     return tr[keep & (group == "TARGET") & (tr["TRTESTCD"] == "LDIAM")]
 

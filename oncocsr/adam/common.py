@@ -15,6 +15,25 @@ def read_domains(named_inputs) -> dict[str, pd.DataFrame]:
     }
 
 
+def evaluator_records(frame: pd.DataFrame, prefix: str, evaluator: str) -> pd.Series:
+    """Records of the configured evaluator (SAP section 4, source): a blank --EVAL is the
+    investigator; ``INDEPENDENT ASSESSOR`` uses the accepted read (--ACPTFL = Y)."""
+    who = (
+        frame[f"{prefix}EVAL"].str.upper().replace("", "INVESTIGATOR")
+        if f"{prefix}EVAL" in frame
+        else "INVESTIGATOR"
+    )
+    keep = pd.Series(who == evaluator, index=frame.index)
+    if evaluator == "INDEPENDENT ASSESSOR":
+        accepted = (
+            frame[f"{prefix}ACPTFL"]
+            if f"{prefix}ACPTFL" in frame
+            else pd.Series("", index=frame.index)
+        )
+        keep &= accepted == "Y"
+    return keep
+
+
 def merge_supplemental(
     parent: pd.DataFrame, supp: pd.DataFrame | None, domain: str
 ) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from oncocsr.io import write_parquet, write_xpt
+from oncocsr.io import write_parquet, write_xpt, xpt_stamp
 
 ADAM_SPEC = Path(__file__).resolve().parents[2] / "schemas" / "adam.yaml"
 
@@ -70,12 +70,11 @@ def write_adam(frame: pd.DataFrame, name: str, outputs, cutoff: str) -> None:
                 transport[column].dt.date.astype(object).where(transport[column].notna(), None)
             )
     labels = {column: spec["labels"].get(column, "")[:40] for column in transport.columns}
-    stamp = pd.Timestamp(cutoff).strftime("%d%b%y:00:00:00").upper()
     write_xpt(
         transport,
         outputs.xpt,
         dataset=name.upper(),
         label=spec["datasets"][name]["label"],
         column_labels=labels,
-        stamp=stamp,
+        stamp=xpt_stamp(cutoff),
     )
