@@ -11,6 +11,7 @@ include: "rules/checks.smk"
 include: "rules/adam.smk"
 include: "rules/analysis.smk"
 include: "rules/tlf.smk"
+include: "rules/provenance.smk"
 include: "rules/report.smk"
 
 

@@ -76,18 +76,45 @@ def restricted_fetcher(allowed_roots: list[Path]):
 
 
 def write_pdf(
-    html: str, output: str | Path, *, base_dir: str | Path, allowed_roots: list[Path], epoch: int
-) -> None:
-    """Render HTML to PDF with bytes that depend only on the inputs.
+    html: str,
+    output: str | Path,
+    *,
+    base_dir: str | Path,
+    allowed_roots: list[Path],
+    epoch: int,
+    attachments: dict[str, tuple[bytes, str]] | None = None,
+) -> int:
+    """Render HTML to a PDF/A-3b whose bytes depend only on the inputs (DESIGN.md, determinism).
 
-    ``SOURCE_DATE_EPOCH`` fixes any date the PDF writer would otherwise take from the clock.
+    ``SOURCE_DATE_EPOCH`` fixes the dates the PDF writer would otherwise take from the clock, and
+    the attachments (name -> (bytes, description)) carry that same date, not the file's mtime.
+    Returns the number of pages.
     """
+    import io
+    from datetime import UTC, datetime
+
     import weasyprint
 
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    stamp = datetime.fromtimestamp(epoch, UTC)
+    fetcher = restricted_fetcher([*allowed_roots, FONT_DIR])
     document = weasyprint.HTML(
-        string=html,
-        base_url=str(Path(base_dir).resolve()),
-        url_fetcher=restricted_fetcher([*allowed_roots, FONT_DIR]),
+        string=html, base_url=str(Path(base_dir).resolve()), url_fetcher=fetcher
     )
-    document.write_pdf(str(output), uncompressed_pdf=False)
+    files = [
+        weasyprint.Attachment(
+            file_obj=io.BytesIO(data),
+            name=name,
+            description=description,
+            created=stamp,
+            modified=stamp,
+            relationship="Source",
+            url_fetcher=fetcher,
+        )
+        for name, (data, description) in sorted((attachments or {}).items())
+    ]
+    rendered = document.render(pdf_variant="pdf/a-3b")
+    rendered.write_pdf(
+        str(output), pdf_variant="pdf/a-3b", attachments=files, uncompressed_pdf=False
+    )
+    return len(rendered.pages)

@@ -27,6 +27,11 @@ SPECIAL_INTEREST = {
     "FEBRILE_NEUTROPENIA": ("Febrile neutropenia", lambda ae: ae["AESIFN"] == "Y"),
 }
 
+# Table 14.3.4: TEAEs by SOC and PT among the serious ones, those leading to discontinuation of
+# study treatment and the fatal ones; analysis ids <prefix>-SOC and <prefix>-SOCPT.
+SOC_PT_BY_FLAG = {"TEAE-SER": "SERFL", "TEAE-DISC": "DISCFL", "TEAE-FATAL": "FATALFL"}
+ANY_EVENT = {"NREDUCE": "dose reduction", "NDELAY": "dose delay"}
+
 
 def _subjects(frame: pd.DataFrame, mask) -> int:
     return int(frame.loc[mask, "USUBJID"].nunique())
@@ -53,10 +58,65 @@ def _count_rows(analysis_id, tlf_id, group, variable, label, n, total, filter, s
     )
 
 
+def _by_soc_and_pt(
+    prefix: str,
+    tlf_id: str,
+    group: str,
+    events: pd.DataFrame,
+    total: int,
+    filter: str,
+    sha: str,
+    grade3: bool = False,
+) -> list[pd.DataFrame]:
+    """Subjects with an event, by SOC (``<prefix>-SOC``) and by SOC and PT (``<prefix>-SOCPT``,
+    variable "SOC / PT"), with the display order of SAP section 6: SOC by descending frequency,
+    then PT by descending frequency within it (ties alphabetical); with ``grade3``, also the
+    subjects whose event reached CTCAE grade 3 or higher."""
+    soc_n = events.groupby("AEBODSYS")["USUBJID"].nunique()
+    pt_n = events.groupby(["AEBODSYS", "AEDECOD"])["USUBJID"].nunique()
+    severe = events[events["GR3FL"] == "Y"]
+    soc_n3 = severe.groupby("AEBODSYS")["USUBJID"].nunique()
+    pt_n3 = severe.groupby(["AEBODSYS", "AEDECOD"])["USUBJID"].nunique()
+    soc_rank = {soc: i for i, soc in enumerate(sorted(soc_n.index, key=lambda x: (-soc_n[x], x)))}
+    pt_order = sorted(pt_n.index, key=lambda k: (soc_rank[k[0]], -pt_n[k], k[1]))
+    frames = []
+    for rank, (soc, pt) in enumerate(pt_order, start=1):
+        extra = {}
+        if grade3:
+            extra["n_grade3"] = (int(pt_n3.get((soc, pt), 0)), f"Subjects: {pt}, grade >= 3")
+        extra["order"] = (rank, "Display order (SOC, then PT, by descending frequency)")
+        frames.append(
+            _count_rows(
+                f"{prefix}-SOCPT",
+                tlf_id,
+                group,
+                f"{soc} / {pt}",
+                pt,
+                int(pt_n[(soc, pt)]),
+                total,
+                filter,
+                sha,
+                extra=extra,
+            )
+        )
+    for soc, rank in soc_rank.items():
+        extra = {}
+        if grade3:
+            extra["n_grade3"] = (int(soc_n3.get(soc, 0)), f"Subjects: {soc}, grade >= 3")
+        extra["order"] = (rank + 1, "Display order (descending frequency)")
+        frames.append(
+            _count_rows(
+                f"{prefix}-SOC", tlf_id, group, soc, soc, int(soc_n[soc]), total, filter, sha, extra
+            )
+        )
+    return frames
+
+
 def safety_ard(
     adae: pd.DataFrame, adex: pd.DataFrame, adsl: pd.DataFrame, input_sha256: str
 ) -> pd.DataFrame:
-    """TEAE overview, TEAEs by SOC and PT (any grade and grade >= 3), AEs of special interest
+    """TEAE overview, TEAEs by SOC and PT (any grade and grade >= 3), serious TEAEs, TEAEs
+    leading to discontinuation and fatal TEAEs by SOC and PT, deaths, AEs of special interest
     and exposure, per actual arm (and Total), among the safety set."""
     safety = adsl[adsl["SAFFL"] == "Y"]
     frames = []
@@ -92,49 +152,37 @@ def safety_ard(
                     input_sha256,
                 )
             )
-        # Display order: SOC by descending frequency, then PT by descending frequency within it
-        # (ties alphabetical), as the tables list them.
-        soc_n = emergent.groupby("AEBODSYS")["USUBJID"].nunique()
-        pt_n = emergent.groupby(["AEBODSYS", "AEDECOD"])["USUBJID"].nunique()
-        soc_rank = {
-            soc: i for i, soc in enumerate(sorted(soc_n.index, key=lambda x: (-soc_n[x], x)))
-        }
-        pt_order = sorted(pt_n.index, key=lambda k: (soc_rank[k[0]], -pt_n[k], k[1]))
-        for rank, (soc, pt) in enumerate(pt_order, start=1):
-            terms = emergent[(emergent["AEBODSYS"] == soc) & (emergent["AEDECOD"] == pt)]
-            frames.append(
-                _count_rows(
-                    "TEAE-SOCPT",
-                    "14.3.3",
-                    group,
-                    f"{soc} / {pt}",
-                    pt,
-                    int(pt_n[(soc, pt)]),
-                    total,
-                    "TRTEMFL = 'Y'",
-                    input_sha256,
-                    extra={
-                        "n_grade3": (
-                            _subjects(terms, terms["GR3FL"] == "Y"),
-                            f"Subjects: {pt}, grade >= 3",
-                        ),
-                        "order": (rank, "Display order (SOC, then PT, by descending frequency)"),
-                    },
-                )
+        frames += _by_soc_and_pt(
+            "TEAE", "14.3.3", group, emergent, total, "TRTEMFL = 'Y'", input_sha256, grade3=True
+        )
+        for prefix, flag in SOC_PT_BY_FLAG.items():
+            frames += _by_soc_and_pt(
+                prefix,
+                "14.3.4",
+                group,
+                emergent[emergent[flag] == "Y"],
+                total,
+                f"TRTEMFL = 'Y' and {flag} = 'Y'",
+                input_sha256,
             )
-        for soc, rank in soc_rank.items():
+        if "DTHFL" in subjects:
+            deaths = int((subjects["DTHFL"] == "Y").sum())
             frames.append(
-                _count_rows(
-                    "TEAE-SOC",
-                    "14.3.3",
-                    group,
-                    soc,
-                    soc,
-                    int(soc_n[soc]),
-                    total,
-                    "TRTEMFL = 'Y'",
-                    input_sha256,
-                    extra={"order": (rank + 1, "Display order (descending frequency)")},
+                ard.rows(
+                    analysis_id="DEATHS",
+                    tlf_id="14.3.4",
+                    population="SAF",
+                    group=group,
+                    variable="DTHFL",
+                    stats={
+                        "n": (deaths, "Subjects who died (any cause, up to the data cutoff)"),
+                        "N": (total, "Denominator: subjects in the safety set"),
+                        "pct": (100 * deaths / total if total else None, "%: deaths"),
+                    },
+                    source_dataset="ADSL",
+                    filter="SAFFL = 'Y' and DTHFL = 'Y'",
+                    method="Number and percentage of subjects",
+                    input_sha256=input_sha256,
                 )
             )
         for key, (label, select) in SPECIAL_INTEREST.items():
@@ -161,6 +209,17 @@ def safety_ard(
         exposed = adex[adex["USUBJID"].isin(subjects["USUBJID"])]
         for paramcd, values in exposed.groupby("PARAMCD"):
             aval = values["AVAL"]
+            # Counts of events per subject also give the subjects with at least one (14.3.1).
+            any_event = {}
+            if paramcd in ANY_EVENT:
+                n_any = int((aval > 0).sum())
+                any_event = {
+                    "n_any": (n_any, f"Subjects with at least one: {ANY_EVENT[paramcd]}"),
+                    "pct_any": (
+                        100 * n_any / total if total else None,
+                        f"% of the safety set with at least one: {ANY_EVENT[paramcd]}",
+                    ),
+                }
             frames.append(
                 ard.rows(
                     analysis_id="EXPOSURE",
@@ -178,7 +237,8 @@ def safety_ard(
                         "median": (float(aval.median()), "Median"),
                         "min": (float(aval.min()), "Minimum"),
                         "max": (float(aval.max()), "Maximum"),
-                    },
+                    }
+                    | any_event,
                     source_dataset="ADEX",
                     filter=f"PARAMCD = '{paramcd}'",
                     method="Descriptive statistics",

@@ -1,3 +1,13 @@
+ARD_FILES = [
+    "baseline",
+    "response",
+    "safety",
+    "subgroups",
+    *(f"km_{paramcd}" for paramcd in ["PFS", "PFS2", "OS", "DOR"]),
+    "ard",
+]
+
+
 rule ard_response:
     input:
         adrs="results/{cut}/adam/adrs.parquet",
@@ -77,14 +87,26 @@ rule ard_subgroups:
         "../scripts/ard_subgroups.py"
 
 
+rule ard_baseline:
+    input:
+        adsl="results/{cut}/adam/adsl.parquet",
+    output:
+        "results/{cut}/ard/baseline.parquet",
+    log:
+        "results/{cut}/logs/ard_baseline.log",
+    conda:
+        ENVIRONMENT
+    params:
+        code=code_hash("scripts/ard_baseline.py", *library("baseline", "ard", "io")),
+    script:
+        "../scripts/ard_baseline.py"
+
+
 rule ard_combine:
     input:
-        "results/{cut}/ard/response.parquet",
-        "results/{cut}/ard/safety.parquet",
-        "results/{cut}/ard/subgroups.parquet",
         expand(
-            "results/{{cut}}/ard/km_{paramcd}.parquet",
-            paramcd=["PFS", "PFS2", "OS", "DOR"],
+            "results/{{cut}}/ard/{name}.parquet",
+            name=[name for name in ARD_FILES if name != "ard"],
         ),
     output:
         "results/{cut}/ard/ard.parquet",

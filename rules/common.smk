@@ -1,8 +1,12 @@
 import hashlib
 import re
+from operator import attrgetter
 from pathlib import Path
 
+from snakemake.io import is_callable
 from snakemake.utils import min_version, validate
+
+from oncocsr.tlf.catalog import FIGURES, LISTINGS, TABLES
 
 min_version("9.0")
 
@@ -102,6 +106,9 @@ def sdtm_inputs(required, optional=()):
         files["gate"] = f"results/{wildcards.cut}/checks/gate.json"
         return files
 
+    # Named for the audit appendix's rule graph, which describes input functions by docstring.
+    optional_text = f"; optional {', '.join(optional).upper()}" if optional else ""
+    inputs.__doc__ = f"results/{{cut}}/sdtm/ of {', '.join(required).upper()}{optional_text}; checks/gate.json"
     return inputs
 
 
@@ -128,3 +135,83 @@ def pipeline_identity():
 
 
 PIPELINE = pipeline_identity()
+
+
+def listing_inputs(wildcards):
+    """The ADaM datasets (or data-check results) a listing lists."""
+    files = {}
+    for name in LISTINGS[wildcards.listing]:
+        if name == "checks":
+            files[name] = expand(
+                "results/{cut}/checks/{name}.json",
+                cut=wildcards.cut,
+                name=[*checked_domains(wildcards.cut), "cross"],
+            )
+        else:
+            files[name] = f"results/{wildcards.cut}/adam/{name}.parquet"
+    return files
+
+
+def cut_products(cut):
+    """Every file the CSR of a cut rests on, from SDTM to the TLFs (DESIGN.md, output contract)."""
+    checks = [*checked_domains(cut), "cross"]
+    return [
+        *expand(
+            "results/{cut}/sdtm/{domain}.parquet", cut=cut, domain=checked_domains(cut)
+        ),
+        *expand("results/{cut}/checks/{name}.json", cut=cut, name=[*checks, "gate"]),
+        f"results/{cut}/checks/report.html",
+        *expand(
+            "results/{cut}/adam/{dataset}.{ext}",
+            cut=cut,
+            dataset=ADAM,
+            ext=["parquet", "xpt"],
+        ),
+        *expand("results/{cut}/ard/{name}.parquet", cut=cut, name=ARD_FILES),
+        *expand(
+            "results/{cut}/tlf/{tlf}.{ext}",
+            cut=cut,
+            tlf=sorted(TABLES),
+            ext=["html", "rtf"],
+        ),
+        *expand("results/{cut}/tlf/{stem}.svg", cut=cut, stem=sorted(FIGURES)),
+        *expand("results/{cut}/tlf/{listing}.html", cut=cut, listing=sorted(LISTINGS)),
+        *expand(
+            "results/{cut}/appendices/listing-{listing}.pdf",
+            cut=cut,
+            listing=sorted(LISTINGS),
+        ),
+    ]
+
+
+def producers(wildcards, input):
+    """The rule that wrote each input file, by the rules' output patterns."""
+    return {
+        path: next(rule.name for rule in workflow.rules if rule.is_producer(path))
+        for path in input.products
+    }
+
+
+def rule_graph(wildcards):
+    """The workflow graph for the audit appendix: what each step reads and writes, as patterns.
+    Input functions are described by the first line of their docstring."""
+
+    def describe(item):
+        if is_callable(item):
+            # The function sits in the IOFile's private slot, inside a flagged string when
+            # unpacked; Snakemake has no public accessor for it.
+            function = getattr(item, "_file", item)
+            function = getattr(function, "callable", None) or function
+            doc = (function.__doc__ or function.__name__).strip().splitlines()[0]
+            return f"({doc})"
+        return str(item)
+
+    return [
+        {
+            "rule": rule.name,
+            "inputs": sorted({describe(item) for item in rule.input}),
+            "outputs": sorted(str(item) for item in rule.output),
+        }
+        for rule in sorted(workflow.rules, key=attrgetter("name"))
+        if rule.name != "all"
+    ]

@@ -1,9 +1,14 @@
 rule csr:
     input:
         ard="results/{cut}/ard/ard.parquet",
+        provenance="results/{cut}/provenance.json",
+        adsl="results/{cut}/adam/adsl.parquet",
+        adrs="results/{cut}/adam/adrs.parquet",
+        adtr="results/{cut}/adam/adtr.parquet",
         adtte="results/{cut}/adam/adtte.parquet",
         tables=expand("results/{{cut}}/tlf/{tlf}.html", tlf=sorted(TABLES)),
-        figures=expand("results/{{cut}}/tlf/{tlf}.svg", tlf=sorted(FIGURES)),
+        figures=expand("results/{{cut}}/tlf/{stem}.svg", stem=list(FIGURES)),
+        listings=expand("results/{{cut}}/tlf/{listing}.html", listing=sorted(LISTINGS)),
         checks=lambda wildcards: expand(
             "results/{cut}/checks/{name}.json",
             cut=wildcards.cut,
@@ -19,18 +24,18 @@ rule csr:
         study=config["study"],
         design=config["design"],
         window_days=config["orr"]["window_days"],
-        listing_max_rows=config["report"]["listing_max_rows"],
-        figures=FIGURES,
         cut=cut_params,
         pipeline=PIPELINE,
+        rule_graph=rule_graph,
         templates=str(REPO / "reports"),
         code=code_hash(
             "scripts/csr.py",
             "reports/csr.html.j2",
+            "reports/base.html.j2",
             "reports/csr.css",
             "reports/figure.html.j2",
-            "reports/listing.html.j2",
             *TLF_CODE,
+            *library("checks", "io"),
         ),
     script:
         "../scripts/csr.py"

@@ -1,20 +1,27 @@
-TABLES = {
-    "14.2.1": {"kind": "response", "sources": "ADRS, ADSL"},
-    "14.2.5": {"kind": "km", "paramcd": "PFS", "sources": "ADTTE, ADSL"},
-    "14.2.7": {"kind": "km", "paramcd": "OS", "sources": "ADTTE, ADSL"},
-}
-FIGURES = {
+KM_FIGURES = {
     "14.2.5": {"paramcd": "PFS", "label": "Progression-free survival"},
     "14.2.7": {"paramcd": "OS", "label": "Overall survival"},
 }
-TLF_CODE = library("tlf/tables", "tlf/render", "report", "ard", "endpoints")
+TLF_CODE = library(
+    "tlf/tables",
+    "tlf/render",
+    "tlf/catalog",
+    "tlf/listings",
+    "report",
+    "ard",
+    "baseline",
+    "safety",
+    "subgroups",
+    "endpoints",
+)
 
 
 rule tlf_table:
     input:
         ard="results/{cut}/ard/ard.parquet",
     output:
-        "results/{cut}/tlf/{tlf}.html",
+        html="results/{cut}/tlf/{tlf}.html",
+        rtf="results/{cut}/tlf/{tlf}.rtf",
     log:
         "results/{cut}/logs/tlf_table_{tlf}.log",
     wildcard_constraints:
@@ -22,12 +29,17 @@ rule tlf_table:
     conda:
         ENVIRONMENT
     params:
-        spec=lambda wildcards: TABLES[wildcards.tlf],
+        sources=lambda wildcards: TABLES[wildcards.tlf],
         p0=config["design"]["p0"],
         landmarks=config["km"]["landmarks_months"],
         cut=cut_params,
         templates=str(REPO / "reports"),
-        code=code_hash("scripts/tlf_table.py", "reports/table.html.j2", *TLF_CODE),
+        code=code_hash(
+            "scripts/tlf_table.py",
+            "reports/table.html.j2",
+            *TLF_CODE,
+            *library("tlf/rtf"),
+        ),
     script:
         "../scripts/tlf_table.py"
 
@@ -41,14 +53,93 @@ rule tlf_km_figure:
     log:
         "results/{cut}/logs/tlf_km_figure_{tlf}.log",
     wildcard_constraints:
-        tlf="|".join(re.escape(tlf) for tlf in FIGURES),
+        tlf="|".join(re.escape(tlf) for tlf in KM_FIGURES),
     conda:
         ENVIRONMENT
     params:
-        spec=lambda wildcards: FIGURES[wildcards.tlf],
+        spec=lambda wildcards: KM_FIGURES[wildcards.tlf],
         conf_level=config["km"]["conf_level"],
-        code=code_hash(
-            "scripts/tlf_km_figure.py", *library("tlf/figures", "tlf/tables", "ard")
-        ),
+        code=code_hash("scripts/tlf_km_figure.py", *TLF_CODE, *library("tlf/figures")),
     script:
         "../scripts/tlf_km_figure.py"
+
+
+rule tlf_forest:
+    input:
+        ard="results/{cut}/ard/ard.parquet",
+    output:
+        "results/{cut}/tlf/14.2.2.svg",
+    log:
+        "results/{cut}/logs/tlf_forest.log",
+    conda:
+        ENVIRONMENT
+    params:
+        p0=config["design"]["p0"],
+        code=code_hash("scripts/tlf_forest.py", *TLF_CODE, *library("tlf/figures")),
+    script:
+        "../scripts/tlf_forest.py"
+
+
+rule tlf_waterfall:
+    input:
+        adtr="results/{cut}/adam/adtr.parquet",
+        adrs="results/{cut}/adam/adrs.parquet",
+    output:
+        waterfall="results/{cut}/tlf/14.2.8-waterfall.svg",
+        spider="results/{cut}/tlf/14.2.8-spider.svg",
+    log:
+        "results/{cut}/logs/tlf_waterfall.log",
+    conda:
+        ENVIRONMENT
+    params:
+        code=code_hash("scripts/tlf_waterfall.py", *TLF_CODE, *library("tlf/figures")),
+    script:
+        "../scripts/tlf_waterfall.py"
+
+
+rule tlf_swimmer:
+    input:
+        adsl="results/{cut}/adam/adsl.parquet",
+        adrs="results/{cut}/adam/adrs.parquet",
+        adtte="results/{cut}/adam/adtte.parquet",
+    output:
+        "results/{cut}/tlf/14.2.8-swimmer.svg",
+    log:
+        "results/{cut}/logs/tlf_swimmer.log",
+    conda:
+        ENVIRONMENT
+    params:
+        code=code_hash("scripts/tlf_swimmer.py", *TLF_CODE, *library("tlf/figures")),
+    script:
+        "../scripts/tlf_swimmer.py"
+
+
+rule tlf_listing:
+    input:
+        unpack(listing_inputs),
+    output:
+        html="results/{cut}/tlf/{listing}.html",
+        appendix="results/{cut}/appendices/listing-{listing}.pdf",
+    log:
+        "results/{cut}/logs/tlf_listing_{listing}.log",
+    wildcard_constraints:
+        listing="|".join(re.escape(listing) for listing in LISTINGS),
+    conda:
+        ENVIRONMENT
+    params:
+        max_rows=config["report"]["listing_max_rows"],
+        study=config["study"],
+        cut=cut_params,
+        pipeline=PIPELINE,
+        templates=str(REPO / "reports"),
+        code=code_hash(
+            "scripts/tlf_listing.py",
+            "reports/listing.html.j2",
+            "reports/appendix.html.j2",
+            "reports/base.html.j2",
+            "reports/csr.css",
+            *TLF_CODE,
+            *library("tlf/listings", "checks"),
+        ),
+    script:
+        "../scripts/tlf_listing.py"

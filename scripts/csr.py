@@ -1,5 +1,6 @@
-"""Rule csr: ARD, TLF fragments and figures -> the clinical study report PDF."""
+"""Rule csr: ARD, TLF fragments, figures and provenance -> the clinical study report PDF/A-3b."""
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -7,82 +8,87 @@ from markupsafe import Markup
 
 from oncocsr.checks import read_findings
 from oncocsr.io import inputs_sha256
-from oncocsr.report import environment, font_faces, write_pdf
-from oncocsr.tlf.render import data_issues_listing, footer, render_figure, synopsis_numbers
+from oncocsr.report import environment, write_pdf
+from oncocsr.tlf.catalog import FIGURES
+from oncocsr.tlf.render import NarrativeNumbers, footer, page_frame, render_figure
 from oncocsr.tlf.tables import TITLES
 
-params = snakemake.params
+params, inputs = snakemake.params, snakemake.input
 templates = Path(params.templates)
-cut = params.cut
-ard = pd.read_parquet(snakemake.input.ard)
+ard = pd.read_parquet(inputs.ard)
+provenance = json.loads(Path(inputs.provenance).read_text(encoding="utf-8"))
 
-contents = []
-for path in snakemake.input.tables:
-    tlf = Path(path).stem
-    body = Markup(Path(path).read_text(encoding="utf-8"))
-    contents.append({"kind": "Table", "tlf_id": tlf, "title": TITLES[tlf], "body": body})
-for path in snakemake.input.figures:
-    tlf = Path(path).stem
-    spec = params.figures[tlf]
+
+def fragment(kind, tlf_id, title, body, stem=None, order=0):
+    return {
+        "kind": kind,
+        "tlf_id": tlf_id,
+        "title": title,
+        "body": Markup(body),
+        "order": order,
+        "anchor": f"{kind.lower()}-{stem or tlf_id}",
+    }
+
+
+def read(path):
+    return Path(path).read_text(encoding="utf-8")
+
+
+contents = [fragment("Table", Path(p).stem, TITLES[Path(p).stem], read(p)) for p in inputs.tables]
+contents += [
+    fragment("Listing", Path(p).stem, TITLES[Path(p).stem], read(p)) for p in inputs.listings
+]
+for order, (path, (stem, spec)) in enumerate(zip(inputs.figures, FIGURES.items(), strict=True)):
+    text = footer(
+        sources=", ".join(name.upper() for name in spec["sources"]),
+        rule=spec["rule"],
+        cut=params.cut,
+        input_sha256=inputs_sha256([inputs[name] for name in spec["sources"]]),
+    )
     body = render_figure(
-        tlf_id=tlf,
-        title=f"{spec['label']}: Kaplan-Meier curve",
-        population="Full analysis set",
+        tlf_id=spec["tlf_id"],
+        title=spec["title"],
+        population=spec["population"],
         svg=Path(path).read_bytes(),
-        note="Vertical ticks: censored observations; band: pointwise 95% CI; dotted: median.",
-        footer_text=footer(
-            sources="ADTTE, ARD",
-            rule="tlf_km_figure",
-            cut=cut,
-            input_sha256=inputs_sha256([snakemake.input.adtte, snakemake.input.ard]),
-        ),
+        note=spec["note"],
+        footer_text=text,
         template_dir=templates,
     )
-    contents.append({"kind": "Figure", "tlf_id": tlf, "title": spec["label"], "body": Markup(body)})
-_, findings = read_findings(snakemake.input.checks)
-listing = data_issues_listing(
-    findings,
-    max_rows=params.listing_max_rows,
-    footer_text=footer(
-        sources="data checks",
-        rule="checks_report",
-        cut=cut,
-        input_sha256=inputs_sha256(snakemake.input.checks),
-    ),
-    template_dir=templates,
-)
-contents.append(
-    {
-        "kind": "Listing",
-        "tlf_id": "16.2.4",
-        "title": "Data issues found by the data checks",
-        "body": Markup(listing),
-    }
-)
+    contents.append(fragment("Figure", spec["tlf_id"], spec["title"], body, stem, order))
+kinds = {"Table": 0, "Figure": 1, "Listing": 2}
 contents.sort(
-    key=lambda item: (tuple(int(p) for p in item["tlf_id"].split(".")), item["kind"] != "Table")
+    key=lambda item: (
+        tuple(map(int, item["tlf_id"].split("."))),
+        kinds[item["kind"]],
+        item["order"],
+    )
 )
-for number, item in enumerate(contents):
-    item["anchor"] = f"tlf-{number}"
-sections = [
-    {"anchor": "section-14", "title": "14 Tables and figures", "prefix": "14."},
-    {"anchor": "section-16", "title": "16.2 Listings", "prefix": "16."},
-]
-for section in sections:
-    section["entries"] = [item for item in contents if item["tlf_id"].startswith(section["prefix"])]
-
+summaries, _ = read_findings(inputs.checks)
 html = (
     environment(templates)
     .get_template("csr.html.j2")
     .render(
-        study=params.study,
-        cut=cut,
-        pipeline=params.pipeline,
-        synopsis=synopsis_numbers(ard, params.design, params.window_days),
-        sections=sections,
-        fonts=font_faces(),
-        css=Markup((templates / "csr.css").read_text(encoding="utf-8")),
+        numbers=NarrativeNumbers(ard),
+        design=params.design,
+        window_days=params.window_days,
+        section14=[item for item in contents if item["tlf_id"].startswith("14.")],
+        section16=[item for item in contents if item["tlf_id"].startswith("16.")],
+        provenance=provenance,
+        rule_graph=params.rule_graph,
+        checks=summaries,
+        **page_frame(
+            study=params.study, cut=params.cut, pipeline=params.pipeline, template_dir=templates
+        ),
     )
 )
-epoch = int(pd.Timestamp(cut["cutoff"]).timestamp())
-write_pdf(html, snakemake.output[0], base_dir=templates, allowed_roots=[templates], epoch=epoch)
+write_pdf(
+    html,
+    snakemake.output[0],
+    base_dir=templates,
+    allowed_roots=[templates],
+    epoch=int(pd.Timestamp(params.cut["cutoff"]).timestamp()),
+    attachments={
+        "provenance.json": (Path(inputs.provenance).read_bytes(), "Provenance of this data cut"),
+        "ard.parquet": (Path(inputs.ard).read_bytes(), "Analysis Results Data of this report"),
+    },
+)

@@ -1,23 +1,28 @@
-"""Rule tlf_table: ARD -> one section 14 table as an HTML fragment."""
+"""Rule tlf_table: ARD -> one section 14 table as an HTML fragment and an RTF copy."""
+
+from pathlib import Path
 
 import pandas as pd
 
 from oncocsr.io import sha256_file
 from oncocsr.tlf.render import footer, render_tables
-from oncocsr.tlf.tables import km_table, response_table
+from oncocsr.tlf.rtf import table_rtf
+from oncocsr.tlf.tables import tables_for
 
-spec = snakemake.params.spec
-ard = pd.read_parquet(snakemake.input.ard)
-tlf = snakemake.wildcards.tlf
-if spec["kind"] == "response":
-    tables = response_table(ard, snakemake.params.p0)
-else:
-    tables = [km_table(ard, spec["paramcd"], tlf, snakemake.params.landmarks)]
+params = snakemake.params
+tables = tables_for(
+    pd.read_parquet(snakemake.input.ard),
+    snakemake.wildcards.tlf,
+    p0=params.p0,
+    landmarks=params.landmarks,
+)
 text = footer(
-    sources=spec["sources"],
+    sources=params.sources,
     rule="tlf_table",
-    cut=snakemake.params.cut,
+    cut=params.cut,
     input_sha256=sha256_file(snakemake.input.ard),
 )
-with open(snakemake.output[0], "w", encoding="utf-8") as handle:
-    handle.write(render_tables(tables, text, snakemake.params.templates))
+Path(snakemake.output.html).write_text(
+    render_tables(tables, text, params.templates), encoding="utf-8"
+)
+Path(snakemake.output.rtf).write_text(table_rtf(tables, text), encoding="ascii")

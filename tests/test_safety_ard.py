@@ -7,6 +7,21 @@ import pytest
 
 from oncocsr.safety import safety_ard
 
+# A treatment-emergent AE with no other flag set; events override what they need.
+TEAE_NO_FLAGS = {
+    "TRTEMFL": "Y",
+    "RELFL": "",
+    "GR3FL": "",
+    "SERFL": "",
+    "DISCFL": "",
+    "REDFL": "",
+    "INTFL": "",
+    "FATALFL": "",
+    "AESIDIAR": "",
+    "AESINEUT": "",
+    "AESIFN": "",
+}
+
 
 def test_counts_per_arm_and_total():
     adsl = pd.DataFrame(
@@ -98,19 +113,7 @@ def test_counts_per_arm_and_total():
 
 def test_soc_and_pt_order_by_descending_frequency():
     adsl = pd.DataFrame({"USUBJID": list("ABC"), "SAFFL": "Y", "ACTARM": "X"})
-    base = {
-        "TRTEMFL": "Y",
-        "RELFL": "",
-        "GR3FL": "",
-        "SERFL": "",
-        "DISCFL": "",
-        "REDFL": "",
-        "INTFL": "",
-        "FATALFL": "",
-        "AESIDIAR": "",
-        "AESINEUT": "",
-        "AESIFN": "",
-    }
+    base = dict(TEAE_NO_FLAGS)
     events = [
         ("A", "Skin", "Alopecia"),
         ("A", "GI", "Nausea"),
@@ -142,3 +145,59 @@ def test_soc_and_pt_order_by_descending_frequency():
         "stat_value"
     ]
     assert set(denominators) == {3}
+
+
+def test_serious_discontinuation_fatal_and_deaths_by_soc_and_pt():
+    adsl = pd.DataFrame(
+        {
+            "USUBJID": list("ABCD"),
+            "SAFFL": ["Y", "Y", "Y", ""],
+            "ACTARM": "X",
+            "DTHFL": ["", "Y", "", "Y"],
+        }
+    )
+    base = dict(TEAE_NO_FLAGS)
+    events = [
+        # A: serious grade 3 diarrhoea twice -> counted once.
+        ("A", "GI", "Diarrhoea", {"SERFL": "Y", "GR3FL": "Y"}),
+        ("A", "GI", "Diarrhoea", {"SERFL": "Y"}),
+        # B: serious nausea; pneumonia serious, leading to discontinuation, fatal.
+        ("B", "GI", "Nausea", {"SERFL": "Y"}),
+        (
+            "B",
+            "Infections",
+            "Pneumonia",
+            {"SERFL": "Y", "DISCFL": "Y", "FATALFL": "Y", "GR3FL": "Y"},
+        ),
+        # C: diarrhoea, not serious; sepsis serious but not treatment-emergent.
+        ("C", "GI", "Diarrhoea", {}),
+        ("C", "Infections", "Sepsis", {"SERFL": "Y", "TRTEMFL": ""}),
+    ]
+    adae = pd.DataFrame(
+        [{"USUBJID": u, "AEBODSYS": soc, "AEDECOD": pt, **base, **f} for u, soc, pt, f in events]
+    )
+    adex = pd.DataFrame({"USUBJID": list("ABC"), "PARAMCD": "NREDUCE", "AVAL": [0.0, 1.0, 2.0]})
+    rows = safety_ard(adae, adex, adsl, "x")
+    value = rows.set_index("result_id")["stat_value"]
+    # Serious: GI has A and B (2), Infections has B (1); C's diarrhoea is not serious and the
+    # sepsis is not emergent. Diarrhoea and Nausea tie at 1: alphabetical.
+    assert value["TEAE-SER-SOC:X:GI:n"] == 2 and value["TEAE-SER-SOC:X:GI:order"] == 1
+    assert value["TEAE-SER-SOC:X:INFECTIONS:n"] == 1
+    assert value["TEAE-SER-SOC:X:INFECTIONS:order"] == 2
+    assert value["TEAE-SER-SOCPT:X:GI_DIARRHOEA:n"] == 1
+    assert value["TEAE-SER-SOCPT:X:GI_DIARRHOEA:order"] == 1
+    assert value["TEAE-SER-SOCPT:X:GI_NAUSEA:order"] == 2
+    assert value["TEAE-SER-SOCPT:X:INFECTIONS_PNEUMONIA:order"] == 3
+    assert not rows["variable"].str.contains("Sepsis").any()
+    # Discontinuation and fatal: B's pneumonia only, 1 of 3 in the safety set.
+    assert value["TEAE-DISC-SOCPT:X:INFECTIONS_PNEUMONIA:pct"] == pytest.approx(100 / 3)
+    assert not rows["result_id"].str.startswith("TEAE-DISC-SOC:X:GI").any()
+    assert value["TEAE-FATAL-SOC:X:INFECTIONS:n"] == 1
+    # Grade >= 3 by SOC: GI has A; Infections has B.
+    assert value["TEAE-SOC:X:GI:n"] == 3 and value["TEAE-SOC:X:GI:n_grade3"] == 1
+    assert value["TEAE-SOC:X:INFECTIONS:n_grade3"] == 1
+    # Deaths in the safety set: B (D died but is not in the safety set).
+    assert value["DEATHS:X:DTHFL:n"] == 1 and value["DEATHS:X:DTHFL:N"] == 3
+    # Subjects with at least one dose reduction: B and C of 3.
+    assert value["EXPOSURE:X:NREDUCE:n_any"] == 2
+    assert value["EXPOSURE:X:NREDUCE:pct_any"] == pytest.approx(200 / 3)

@@ -213,8 +213,9 @@ def derive_adsl(
     adsl["LSTALVDT"] = derive_last_alive_date(domains, cut).reindex(index)
     adsl = adsl.join(derive_death(dm, adsl["LSTALVDT"], cut))
     adsl = adsl.join(derive_disposition(ds))
-    for column in ("EOSSTT", "EOTSTT"):
-        adsl[column] = adsl[column].fillna("ONGOING")
+    adsl["EOSSTT"] = adsl["EOSSTT"].fillna("ONGOING")
+    # A subject never dosed has no end-of-treatment status, rather than "ongoing" treatment.
+    adsl["EOTSTT"] = adsl["EOTSTT"].fillna("ONGOING").where(dosed, "")
     for column in ("DCSREAS", "DCTREAS"):
         adsl[column] = adsl[column].fillna("")
     adsl["NTRTDT"] = derive_new_therapy_date(domains.get("CM")).reindex(index)

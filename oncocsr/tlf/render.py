@@ -6,9 +6,11 @@ import base64
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from oncocsr.ard import ResultLookup
-from oncocsr.report import environment
+from oncocsr.report import environment, font_faces
+from oncocsr.tlf.listings import Listing
 from oncocsr.tlf.tables import Table, fmt_number, fmt_p
 
 
@@ -42,86 +44,69 @@ def render_figure(
     )
 
 
-def synopsis_numbers(ard: pd.DataFrame, design: dict, window_days: int) -> dict:
-    """The numbers the synopsis states, each read from the ARD (FAS, all subjects)."""
-    value = ResultLookup(ard)
-    group = sorted(
-        ard.loc[ard["analysis_id"] == "ORR-FAS", "group"].unique(), key=lambda g: g != "Total"
-    )[0]
+class NarrativeNumbers:
+    """ARD values for the CSR's text (synopsis, sections 9 to 12), formatted, for the lead
+    group of each analysis (Total when it has one, else its arm). A number that is not in the ARD is
+    an error, so the text can only state what the ARD holds."""
 
-    def pct(number: float | None) -> str:
-        return fmt_number(None if number is None else 100 * number)
+    def __init__(self, ard: pd.DataFrame):
+        self._value = ResultLookup(ard)
+        self._groups = ard.groupby("analysis_id")["group"].agg(set).to_dict()
 
-    numbers = {
-        "fas_n": int(value("ORR-FAS", group, "CRSP", "N")),
-        "responders": int(value("ORR-FAS", group, "CRSP", "n")),
-        "orr_pct": pct(value("ORR-FAS", group, "CRSP", "estimate")),
-        "orr_lcl_pct": pct(value("ORR-FAS", group, "CRSP", "lcl")),
-        "orr_ucl_pct": pct(value("ORR-FAS", group, "CRSP", "ucl")),
-        "orr_p": fmt_p(value("ORR-FAS", group, "CRSP", "p_value")),
-        "p0_pct": f"{100 * design['p0']:g}",
-        "p1_pct": f"{100 * design['p1']:g}",
-        "alpha": f"{design['alpha']:g}",
-        "power_pct": f"{100 * design['power']:g}",
-        "window_days": window_days,
+    def value(self, analysis: str, variable: str, stat: str) -> float | None:
+        groups = self._groups.get(analysis, set())
+        group = "Total" if "Total" in groups else min(groups, default="")
+        return self._value(analysis, group, variable, stat)
+
+    def n(self, analysis: str, variable: str, stat: str = "n") -> str:
+        number = self.value(analysis, variable, stat)
+        return "NE" if number is None else f"{number:.0f}"
+
+    def num(self, analysis: str, variable: str, stat: str, digits: int = 1) -> str:
+        return fmt_number(self.value(analysis, variable, stat), digits)
+
+    def pct(self, analysis: str, variable: str, stat: str, digits: int = 1) -> str:
+        """A proportion (0 to 1) in the ARD, as a percentage."""
+        number = self.value(analysis, variable, stat)
+        return fmt_number(None if number is None else 100 * number, digits)
+
+    def p(self, analysis: str, variable: str, stat: str = "p_value") -> str:
+        return fmt_p(self.value(analysis, variable, stat))
+
+
+def page_frame(*, study: dict, cut: dict, pipeline: dict, template_dir: str | Path) -> dict:
+    """What every document of the report (CSR and appendices) needs from base.html.j2."""
+    css = (Path(template_dir) / "csr.css").read_text(encoding="utf-8")
+    return {
+        "study": study,
+        "cut": cut,
+        "pipeline": pipeline,
+        "fonts": font_faces(),
+        "css": Markup(css),
     }
-    for paramcd in ("PFS", "OS"):
-        key = paramcd.lower()
-        analysis = f"KM-{paramcd}"
-        numbers[f"{key}_median"] = fmt_number(value(analysis, group, "AVAL", "median"))
-        numbers[f"{key}_lcl"] = fmt_number(value(analysis, group, "AVAL", "median_lcl"))
-        numbers[f"{key}_ucl"] = fmt_number(value(analysis, group, "AVAL", "median_ucl"))
-        numbers[f"{key}_events"] = int(value(analysis, group, "AVAL", "events"))
-    return numbers
 
 
 def render_listing(
+    listing: Listing,
     *,
-    tlf_id: str,
-    title: str,
-    population: str,
-    columns: list[str],
-    rows: list[list],
-    footnotes: list[str],
+    footer_text: str,
     template_dir: str | Path,
-    table_class: str = "",
+    max_rows: int | None = None,
+    appendix: dict | None = None,
 ) -> str:
-    template = environment(template_dir).get_template("listing.html.j2")
-    return template.render(
-        tlf_id=tlf_id,
-        title=title,
-        population=population,
-        columns=columns,
-        rows=rows,
-        footnotes=footnotes,
-        table_class=table_class,
+    """A listing as an HTML fragment; with ``appendix`` (name, pages, sha256) the fragment only
+    refers to the separate PDF that holds the rows."""
+    return (
+        environment(template_dir)
+        .get_template("listing.html.j2")
+        .render(listing=listing, footer=footer_text, max_rows=max_rows, appendix=appendix)
     )
 
 
-def data_issues_listing(
-    findings: pd.DataFrame, *, max_rows: int, footer_text: str, template_dir
-) -> str:
-    """Listing 16.2.4: findings of the data checks (the run stops on errors, so these are
-    warnings and information), capped at ``max_rows`` with the total stated."""
-    columns = ["Check", "Severity", "Subject", "Variable", "SEQ", "Value", "Message"]
-    shown = findings.head(max_rows)
-    rows = [
-        [r.id, r.severity, r.usubjid, r.variable, r.seq, r.value, r.message]
-        for r in shown.itertuples()
-    ]
-    notes = [f"{len(findings)} finding(s) in all."]
-    if len(findings) > max_rows:
-        notes.append(
-            f"First {max_rows} shown (report.listing_max_rows); all are in checks/report.html."
-        )
-    notes.append(footer_text)
-    return render_listing(
-        tlf_id="16.2.4",
-        title="Data issues found by the data checks",
-        population="All records",
-        columns=columns,
-        rows=rows,
-        footnotes=notes,
-        template_dir=template_dir,
-        table_class="data-issues",
+def render_appendix(listing_html: str, *, tlf_id: str, frame: dict, template_dir) -> str:
+    """A whole HTML document holding one listing on landscape pages."""
+    return (
+        environment(template_dir)
+        .get_template("appendix.html.j2")
+        .render(tlf_id=tlf_id, listing=Markup(listing_html), **frame)
     )

@@ -1,0 +1,321 @@
+"""Disposition, analysis sets, demographics and prior therapy into ARD rows (tables 14.1.1 to
+14.1.4; SAP sections 2 and 7).
+
+Categorical variables give one ARD variable per level, ``"<ADSL variable>=<level>"``, with
+statistics n, N (the group's subjects in the analysis set), pct and order (display order of the
+level, the same in every group); continuous ones give n, mean, sd, median, min and max. Each
+analysis also has one row ``<set flag>:N``, the column header's N. Groups are the actual arms,
+plus Total when there is more than one (SAP section 2, arms).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from oncocsr import ard
+
+MISSING = "Missing"
+# End of treatment and study status always shown; COMPLETED only when someone has it, as a
+# single-arm study treats until progression.
+STATUS = ("ONGOING", "DISCONTINUED")
+# {variable: (label, levels shown even when nobody has them, in this order: the subgroups of SAP
+# section 6, yes/no)}; any other level seen in the data follows them.
+DEMOGRAPHICS = {
+    "AGEGR1": ("Age group (years)", ("<50", ">=50")),
+    "SEX": ("Sex", ()),
+    "RACE": ("Race", ()),
+    "ECOGBL": ("Baseline ECOG performance status", ("0", "1")),
+    "SUBTYPE": ("Subtype (HR/HER2)", ("HR+/HER2-", "TRIPLE NEGATIVE", "HER2+")),
+    "VISCMET": ("Visceral metastases", ("Y", "N")),
+    "LIVERMET": ("Liver metastases", ("Y", "N")),
+    "MDISFL": ("Measurable disease at baseline", ("Y", "N")),
+}
+PRIOR_THERAPY = {
+    "NPRREG": ("Number of prior anticancer regimens", ()),
+    "PRREGGR": ("Prior anticancer regimens (group)", ("<=2", ">=3")),
+}
+ANALYSIS_SETS = {
+    "ENRLFL": "Enrolled set",
+    "SAFFL": "Safety set",
+    "FASFL": "Full analysis set",
+    "EFFFL": "Efficacy-evaluable set",
+}
+# Y/blank flags: blank means no, so it is the level N rather than missing.
+FLAGS = {"ENRLFL", "SAFFL", "FASFL", "EFFFL", "MDISFL", "DTHFL"}
+SET_NAMES = {"ENR": "enrolled set", "FAS": "full analysis set"}
+
+
+def baseline_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+    """ARD rows of tables 14.1.1 to 14.1.4 from ADSL."""
+    return ard.combine(
+        [
+            disposition_ard(adsl, input_sha256),
+            analysis_sets_ard(adsl, input_sha256),
+            demographics_ard(adsl, input_sha256),
+            prior_therapy_ard(adsl, input_sha256),
+        ]
+    )
+
+
+def disposition_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+    """Table 14.1.1 (analysis DISPOSITION), enrolled set (SAP section 2): treated and not
+    treated; among the treated, on treatment at the cutoff or discontinued (EOTSTT) with the
+    reason (DCTREAS); on study or discontinued (EOSSTT) with the reason (DCSREAS); deaths
+    (DTHFL). Percentages are of the enrolled subjects of the group."""
+    enrolled = adsl[adsl["ENRLFL"] == "Y"]
+    treated = enrolled["SAFFL"] == "Y"
+    stopped_treatment = treated & (enrolled["EOTSTT"] == "DISCONTINUED")
+    stopped_study = enrolled["EOSSTT"] == "DISCONTINUED"
+    # None marks subjects a variable does not apply to: they are in no level (e.g. the
+    # treatment status of a subject never treated).
+    values = pd.DataFrame(
+        {
+            "ENRLFL": "Y",
+            "SAFFL": _flag(enrolled["SAFFL"]),
+            "EOTSTT": _text(enrolled["EOTSTT"]).where(treated, None),
+            "DCTREAS": _text(enrolled["DCTREAS"]).where(stopped_treatment, None),
+            "EOSSTT": _text(enrolled["EOSSTT"]),
+            "DCSREAS": _text(enrolled["DCSREAS"]).where(stopped_study, None),
+            "DTHFL": _flag(enrolled["DTHFL"]),
+        },
+        index=enrolled.index,
+    )
+    filters = {
+        "ENRLFL": "ENRLFL = 'Y'",
+        "SAFFL": "ENRLFL = 'Y'",
+        "EOTSTT": "ENRLFL = 'Y' and SAFFL = 'Y'",
+        "DCTREAS": "ENRLFL = 'Y' and SAFFL = 'Y' and EOTSTT = 'DISCONTINUED'",
+        "EOSSTT": "ENRLFL = 'Y'",
+        "DCSREAS": "ENRLFL = 'Y' and EOSSTT = 'DISCONTINUED'",
+        "DTHFL": "ENRLFL = 'Y'",
+    }
+    levels = {
+        "ENRLFL": ["Y"],
+        "SAFFL": ["Y", "N"],
+        "EOTSTT": _levels(values["EOTSTT"], STATUS),
+        "DCTREAS": _levels_by_frequency(values["DCTREAS"]),
+        "EOSSTT": _levels(values["EOSSTT"], STATUS),
+        "DCSREAS": _levels_by_frequency(values["DCSREAS"]),
+        "DTHFL": ["Y"],
+    }
+    labels = {
+        "ENRLFL": "Enrolled",
+        "SAFFL": "Treated",
+        "EOTSTT": "End of treatment status",
+        "DCTREAS": "Reason for treatment discontinuation",
+        "EOSSTT": "End of study status",
+        "DCSREAS": "Reason for study discontinuation",
+        "DTHFL": "Died",
+    }
+    return _analysis(
+        adsl=enrolled,
+        values=values,
+        spec={name: (labels[name], levels[name], filters[name], False) for name in values},
+        analysis_id="DISPOSITION",
+        tlf_id="14.1.1",
+        population=("ENR", "ENRLFL"),
+        input_sha256=input_sha256,
+    )
+
+
+def analysis_sets_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+    """Table 14.1.2 (analysis ANALYSIS-SETS): subjects in each analysis set of SAP section 2,
+    as n and % of the enrolled subjects of the group. Every subject in any set is counted, so
+    the safety set here is the one of the safety tables even if it held a subject not enrolled;
+    N (the denominator) is the enrolled subjects."""
+    in_any = (adsl[list(ANALYSIS_SETS)] == "Y").any(axis=1)
+    subjects = adsl[in_any]
+    values = pd.DataFrame({flag: _flag(subjects[flag]) for flag in ANALYSIS_SETS})
+    return _analysis(
+        adsl=subjects,
+        values=values,
+        spec={flag: (label, ["Y"], "", False) for flag, label in ANALYSIS_SETS.items()},
+        analysis_id="ANALYSIS-SETS",
+        tlf_id="14.1.2",
+        population=("ENR", "ENRLFL"),
+        input_sha256=input_sha256,
+        denominator=subjects["ENRLFL"] == "Y",
+    )
+
+
+def demographics_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+    """Table 14.1.3 (analysis DEMOGRAPHICS): age, then the categorical baseline characteristics
+    of ADSL, in the full analysis set (the primary set, SAP section 2). A characteristic ADSL
+    does not have is left out."""
+    return _characteristics_ard(
+        adsl, ("AGE", "Age (years)"), DEMOGRAPHICS, "DEMOGRAPHICS", "14.1.3", input_sha256
+    )
+
+
+def prior_therapy_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+    """Table 14.1.4 (analysis PRIOR-THERAPY): number of prior anticancer regimens (NPRREG) as
+    descriptive statistics and by count, and its group PRREGGR (SAP section 6 subgroups), in the
+    full analysis set."""
+    return _characteristics_ard(
+        adsl,
+        ("NPRREG", PRIOR_THERAPY["NPRREG"][0]),
+        PRIOR_THERAPY,
+        "PRIOR-THERAPY",
+        "14.1.4",
+        input_sha256,
+    )
+
+
+def _characteristics_ard(
+    adsl: pd.DataFrame,
+    continuous: tuple[str, str],
+    categorical: dict[str, tuple[str, tuple[str, ...]]],
+    analysis_id: str,
+    tlf_id: str,
+    input_sha256: str,
+) -> pd.DataFrame:
+    """Full analysis set: descriptive statistics of the ``continuous`` (variable, label) and
+    counts of the levels of the ``categorical`` variables; a variable ADSL lacks is left out."""
+    fas = adsl[adsl["FASFL"] == "Y"]
+    values = pd.DataFrame(index=fas.index)
+    spec = {}
+    for name, (text, defined) in categorical.items():
+        if name not in fas:
+            continue
+        if pd.api.types.is_numeric_dtype(fas[name]):
+            # A count such as NPRREG: its levels are its values, in numeric order.
+            values[name] = fas[name].astype("Int64").astype(str).replace("<NA>", MISSING)
+            seen = sorted(int(v) for v in fas[name].dropna().unique())
+            levels = _levels(values[name], [str(v) for v in seen])
+            spec[name] = (text, levels, "FASFL = 'Y'", True)
+            continue
+        values[name] = _flag(fas[name]) if name in FLAGS else _text(fas[name])
+        spec[name] = (text, _levels(values[name], defined), "FASFL = 'Y'", False)
+    common = {
+        "tlf_id": tlf_id,
+        "population": "FAS",
+        "source_dataset": "ADSL",
+        "input_sha256": input_sha256,
+    }
+    frames = [
+        _analysis(
+            adsl=fas,
+            values=values,
+            spec=spec,
+            analysis_id=analysis_id,
+            tlf_id=tlf_id,
+            population=("FAS", "FASFL"),
+            input_sha256=input_sha256,
+        )
+    ]
+    variable, label = continuous
+    if variable in fas:
+        for group, subjects in ard.arm_groups(fas):
+            data = subjects[variable]
+            n = int(data.count())
+            frames.append(
+                ard.rows(
+                    analysis_id=analysis_id,
+                    group=group,
+                    variable=variable,
+                    stats={
+                        "n": (n, f"Subjects with a value: {label}"),
+                        "mean": (float(data.mean()) if n else None, "Mean"),
+                        "sd": (float(data.std()) if n > 1 else None, "Standard deviation"),
+                        "median": (float(data.median()) if n else None, "Median"),
+                        "min": (float(data.min()) if n else None, "Minimum"),
+                        "max": (float(data.max()) if n else None, "Maximum"),
+                    },
+                    filter="FASFL = 'Y'",
+                    method="Descriptive statistics (SD with divisor n - 1)",
+                    **common,
+                )
+            )
+    return ard.combine(frames)
+
+
+def _analysis(
+    *,
+    adsl: pd.DataFrame,
+    values: pd.DataFrame,
+    spec: dict[str, tuple[str, list[str], str, bool]],
+    analysis_id: str,
+    tlf_id: str,
+    population: tuple[str, str],
+    input_sha256: str,
+    denominator: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Count rows of every level of every variable of ``spec`` ({variable: (label, levels,
+    filter, numeric)}), per arm group, plus the group's N; ``values`` holds the level of each
+    subject of ``adsl`` (None: not counted) and ``denominator`` who counts in N (default:
+    everyone)."""
+    code, flag = population
+    set_name = SET_NAMES[code]
+    counted = pd.Series(True, index=adsl.index) if denominator is None else denominator
+    common = {
+        "analysis_id": analysis_id,
+        "tlf_id": tlf_id,
+        "population": code,
+        "source_dataset": "ADSL",
+        "input_sha256": input_sha256,
+    }
+    frames = []
+    for group, subjects in ard.arm_groups(adsl):
+        total = int(counted[subjects.index].sum())
+        frames.append(
+            ard.rows(
+                group=group,
+                variable=flag,
+                stats={"N": (total, f"Subjects in the {set_name}")},
+                filter=f"{flag} = 'Y'",
+                method="Count",
+                **common,
+            )
+        )
+        for name, (label, levels, base_filter, numeric) in spec.items():
+            counts = values.loc[subjects.index, name].value_counts()
+            for order, level in enumerate(levels, start=1):
+                n = int(counts.get(level, 0))
+                condition = _condition(name, level, numeric)
+                frames.append(
+                    ard.rows(
+                        group=group,
+                        variable=f"{name}={level}",
+                        stats={
+                            "n": (n, f"Subjects: {label} {level}"),
+                            "N": (total, f"Denominator: subjects in the {set_name}"),
+                            "pct": (100 * n / total if total else None, f"%: {label} {level}"),
+                            "order": (order, f"Display order of the levels of {label}"),
+                        },
+                        filter=f"{base_filter} and {condition}" if base_filter else condition,
+                        method="Number and percentage of subjects",
+                        **common,
+                    )
+                )
+    return ard.combine(frames)
+
+
+def _flag(values: pd.Series) -> pd.Series:
+    return values.eq("Y").map({True: "Y", False: "N"})
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).str.strip().replace("", MISSING)
+
+
+def _levels(values: pd.Series, defined) -> list[str]:
+    """The defined levels in their order, then the other levels seen (sorted), then Missing if
+    any subject has it."""
+    seen = set(values.dropna().unique())
+    others = sorted(seen - set(defined) - {MISSING})
+    return [*defined, *others, *([MISSING] if MISSING in seen else [])]
+
+
+def _levels_by_frequency(values: pd.Series) -> list[str]:
+    """Levels seen, most frequent first (ties alphabetical), Missing last: a list of reasons."""
+    counts = values.dropna().value_counts()
+    ordered = sorted(counts.index.difference([MISSING]), key=lambda level: (-counts[level], level))
+    return [*ordered, *([MISSING] if MISSING in counts.index else [])]
+
+
+def _condition(name: str, level: str, numeric: bool) -> str:
+    if level == MISSING:
+        return f"{name} is missing" if numeric else f"{name} = ''"
+    if name in FLAGS and level == "N":
+        return f"{name} != 'Y'"
+    return f"{name} = {level}" if numeric else f"{name} = '{level}'"

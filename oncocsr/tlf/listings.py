@@ -1,0 +1,169 @@
+"""Section 16.2 listings (SAP section 7): one row per record, values rendered as text.
+
+A listing is a plain model that ``reports/listing.html.j2`` renders. Rows are built with
+vectorised string operations so that a 100,000-subject study lists in seconds; the CSR shows a
+listing inline only up to ``report.listing_max_rows`` rows and otherwise refers to its appendix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from oncocsr.checks import COLUMNS as FINDING_COLUMNS
+
+
+@dataclass
+class Listing:
+    tlf_id: str
+    title: str
+    population: str
+    columns: list[str]
+    rows: list[list[str]]
+    widths: list[int]
+    footnotes: list[str] = field(default_factory=list)
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """Display text of a column: ISO dates for datetimes, integers without '.0', '' for missing."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.dt.strftime("%Y-%m-%d").fillna("")
+    if pd.api.types.is_float_dtype(column):
+        whole = column.dropna().mod(1).eq(0).all()
+        text = column.map(lambda v: f"{v:.0f}" if whole else f"{v:.1f}", na_action="ignore")
+        return text.fillna("")
+    return column.astype("string").fillna("").astype(object)
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
+    return pd.DataFrame({c: _text(frame[c]) for c in columns}).to_numpy().tolist()
+
+
+def tumour_response_listing(adrs: pd.DataFrame, adtr: pd.DataFrame) -> Listing:
+    """Listing 16.2.1: investigator overall response by visit with the target-lesion sum
+    (SAP 7), full analysis set, by subject and date."""
+    visits = adrs[(adrs["PARAMCD"] == "OVR") & (adrs["FASFL"] == "Y")]
+    sums = adtr.loc[adtr["PARAMCD"] == "SUMDIAM", ["USUBJID", "ADT", "AVAL", "PCHG"]]
+    best = adrs.loc[adrs["PARAMCD"] == "CBOR", ["USUBJID", "AVALC"]].rename(
+        columns={"AVALC": "CBOR"}
+    )
+    frame = (
+        visits.merge(sums, on=["USUBJID", "ADT"], how="left", suffixes=("", "_TR"))
+        .merge(best, on="USUBJID", how="left")
+        .sort_values(["USUBJID", "ADT"], kind="stable")
+    )
+    frame["PCHG"] = frame["PCHG"].round(1)
+    columns = ["USUBJID", "VISIT", "ADT", "ADY", "AVALC", "AVAL_TR", "PCHG", "CBOR"]
+    return Listing(
+        tlf_id="16.2.1",
+        title="Tumour response by visit",
+        population="Full analysis set",
+        columns=[
+            "Subject",
+            "Visit",
+            "Date",
+            "Study day",
+            "Overall response",
+            "Sum of diameters (mm)",
+            "Change from baseline (%)",
+            "Best confirmed response",
+        ],
+        rows=_rows(frame, columns),
+        widths=[20, 12, 11, 8, 11, 12, 12, 14],
+        footnotes=["Overall response by the investigator per RECIST 1.1 (ADRS PARAMCD=OVR)."],
+    )
+
+
+def adverse_event_listing(adae: pd.DataFrame) -> Listing:
+    """Listing 16.2.2: all adverse events of the safety set, treatment-emergent or not (SAP 7)."""
+    frame = adae[adae["SAFFL"] == "Y"].sort_values(["USUBJID", "ASTDT", "AESEQ"], kind="stable")
+    columns = [
+        "USUBJID",
+        "AESEQ",
+        "AEBODSYS",
+        "AEDECOD",
+        "AETERM",
+        "ASTDT",
+        "AENDT",
+        "ASTDY",
+        "AETOXGR",
+        "AESER",
+        "AEREL",
+        "AEACN",
+        "AEOUT",
+        "TRTEMFL",
+    ]
+    return Listing(
+        tlf_id="16.2.2",
+        title="Adverse events",
+        population="Safety set",
+        columns=[
+            "Subject",
+            "Seq",
+            "System organ class",
+            "Preferred term",
+            "Reported term",
+            "Start",
+            "End",
+            "Day",
+            "Grade",
+            "Serious",
+            "Relationship",
+            "Action taken",
+            "Outcome",
+            "TEAE",
+        ],
+        rows=_rows(frame, columns),
+        widths=[12, 3, 12, 10, 10, 7, 7, 4, 4, 5, 7, 7, 8, 4],
+        footnotes=["Grade: NCI CTCAE. TEAE: treatment-emergent per SAP (ADAE TRTEMFL)."],
+    )
+
+
+def deaths_listing(adsl: pd.DataFrame, adae: pd.DataFrame) -> Listing:
+    """Listing 16.2.3: deaths in the safety set, with fatal adverse events (SAP 7)."""
+    deaths = adsl[(adsl["SAFFL"] == "Y") & (adsl["DTHFL"] == "Y")].copy()
+    fatal = (
+        adae[adae["FATALFL"] == "Y"]
+        .sort_values(["USUBJID", "AEDECOD"])
+        .groupby("USUBJID")["AEDECOD"]
+        .agg("; ".join)
+        .rename("FATALAE")
+    )
+    deaths = deaths.join(fatal, on="USUBJID").sort_values("USUBJID")
+    deaths["DAYS"] = (deaths["DTHDT"] - deaths["TRTEDT"]).dt.days.astype("Float64")
+    deaths["DTHDY"] = (deaths["DTHDT"] - deaths["TRTSDT"]).dt.days.add(1).astype("Float64")
+    columns = ["USUBJID", "TRTSDT", "TRTEDT", "DTHDT", "DTHDTF", "DTHDY", "DAYS", "FATALAE"]
+    return Listing(
+        tlf_id="16.2.3",
+        title="Deaths",
+        population="Safety set",
+        columns=[
+            "Subject",
+            "First dose",
+            "Last dose",
+            "Date of death",
+            "Imputation",
+            "Study day",
+            "Days after last dose",
+            "Fatal adverse event",
+        ],
+        rows=_rows(deaths, columns),
+        widths=[18, 10, 10, 10, 8, 8, 10, 26],
+        footnotes=["Study day: days from first dose, first dose = day 1."],
+    )
+
+
+def data_issues_listing(findings: pd.DataFrame) -> Listing:
+    """Listing 16.2.4: findings of the data checks (the run stops on errors, so these are
+    warnings and information)."""
+    columns = ["id", "severity", "usubjid", "variable", "seq", "value", "message"]
+    return Listing(
+        tlf_id="16.2.4",
+        title="Data issues found by the data checks",
+        population="All records",
+        columns=["Check", "Severity", "Subject", "Variable", "SEQ", "Value", "Message"],
+        rows=_rows(findings[FINDING_COLUMNS], columns),
+        widths=[21, 8, 17, 10, 5, 14, 25],
+        footnotes=[f"{len(findings)} finding(s) in all; every finding is in checks/report.html."],
+    )

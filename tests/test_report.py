@@ -1,0 +1,236 @@
+"""Rendering of the report: safe text, restricted fetching, pinned fonts, PDF/A-3b, same bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from weasyprint.urls import FatalURLFetchingError
+
+from oncocsr.report import (
+    FONT_DIR,
+    FONTS,
+    environment,
+    font_faces,
+    restricted_fetcher,
+    write_pdf,
+)
+from oncocsr.tlf.listings import adverse_event_listing
+from oncocsr.tlf.render import page_frame, render_appendix, render_listing
+from oncocsr.tlf.rtf import table_rtf
+from oncocsr.tlf.tables import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "reports"
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src="http://127.0.0.1:9/x">',
+    "file:///etc/passwd",
+    "{\\rtf1 \\par}",
+]
+STUDY = {"protocol": "P-1", "sponsor": "S", "title": "T", "treatment": "X"}
+CUT = {"name": "primary", "cutoff": "2016-10-13", "description": ""}
+PIPELINE = {"version": "0", "commit": "abc"}
+EPOCH = 1476316800
+
+
+def hostile_adae() -> pd.DataFrame:
+    """Four AEs whose verbatim terms are markup, a URL and RTF control words."""
+    n = len(HOSTILE)
+    day = pd.Timestamp("2015-01-01")
+    return pd.DataFrame(
+        {
+            "USUBJID": [f"S-{i}" for i in range(n)],
+            "AESEQ": [1.0] * n,
+            "AEBODSYS": ["Gastrointestinal disorders"] * n,
+            "AEDECOD": ["Diarrhoea"] * n,
+            "AETERM": HOSTILE,
+            "ASTDT": [day] * n,
+            "AENDT": [pd.NaT] * n,
+            "ASTDY": [3] * n,
+            "AETOXGR": ["2"] * n,
+            "AESER": ["N"] * n,
+            "AEREL": ["RELATED"] * n,
+            "AEACN": ["DOSE NOT CHANGED"] * n,
+            "AEOUT": ["RECOVERING/RESOLVING"] * n,
+            "TRTEMFL": ["Y"] * n,
+            "SAFFL": ["Y"] * n,
+        }
+    )
+
+
+def render_hostile(path: Path) -> str:
+    listing = adverse_event_listing(hostile_adae())
+    html = render_listing(listing, footer_text="Source: ADAE.", template_dir=TEMPLATES)
+    frame = page_frame(study=STUDY, cut=CUT, pipeline=PIPELINE, template_dir=TEMPLATES)
+    document = render_appendix(html, tlf_id="16.2.2", frame=frame, template_dir=TEMPLATES)
+    write_pdf(document, path, base_dir=TEMPLATES, allowed_roots=[TEMPLATES], epoch=EPOCH)
+    return document
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def test_data_values_are_text_not_markup(tmp_path):
+    html = render_hostile(tmp_path / "listing.pdf")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Had the <img> been markup, the fetcher would have refused http:// and stopped the render.
+    # Narrow columns wrap the values over lines, so compare without white space.
+    text = "".join(pdf_text(tmp_path / "listing.pdf").split())
+    for value in HOSTILE:
+        assert "".join(value.split()) in text
+
+
+def test_markup_in_the_template_cannot_reach_outside_the_project(tmp_path):
+    for src in ["http://127.0.0.1:9/x", "file:///etc/passwd", (TEMPLATES / ".." / "..").as_uri()]:
+        html = f'<html><body><p>x</p><img src="{src}"></body></html>'
+        with pytest.raises(FatalURLFetchingError) as error:
+            write_pdf(
+                html,
+                tmp_path / "x.pdf",
+                base_dir=TEMPLATES,
+                allowed_roots=[TEMPLATES],
+                epoch=EPOCH,
+            )
+        assert "refused" in str(error.value.__cause__)
+
+
+def test_fetcher_serves_project_files_and_fonts_only():
+    fetcher = restricted_fetcher([TEMPLATES, FONT_DIR])
+    served = fetcher.fetch((TEMPLATES / "csr.css").as_uri())
+    assert served.read() == (TEMPLATES / "csr.css").read_bytes()
+    font = fetcher.fetch((FONT_DIR / FONTS["normal", "normal"]).as_uri())
+    assert font.read()[:4] == b"\x00\x01\x00\x00"  # a TrueType font file
+    refused = [
+        "file:///etc/passwd",
+        (TEMPLATES / ".." / ".." / "etc" / "passwd").as_uri(),
+        "http://127.0.0.1:9/x",
+        "https://example.org/font.ttf",
+        "ftp://example.org/x",
+    ]
+    for url in refused:
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+
+
+def test_templates_fail_on_undefined_names():
+    with pytest.raises(jinja2.UndefinedError):
+        environment(TEMPLATES).from_string("{{ missing }}").render()
+
+
+def embedded_font_programs(path: Path) -> list[bytes]:
+    """The font files embedded for every font that the PDF's pages and form XObjects use; a
+    font used but not embedded fails the test (it would come from the reader's system)."""
+    programs, seen = [], set()
+
+    def descriptors(font):
+        if "/FontDescriptor" in font:
+            yield font["/FontDescriptor"].get_object()
+        for descendant in font.get("/DescendantFonts") or []:
+            yield from descriptors(descendant.get_object())
+
+    def walk(resources):
+        if resources is None:
+            return
+        resources = resources.get_object()
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            found = [
+                descriptor[key].get_object().get_data()
+                for descriptor in descriptors(font)
+                for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                if key in descriptor
+            ]
+            assert found, f"font {font.get('/BaseFont')} is not embedded"
+            programs.extend(found)
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if id(xobject) not in seen:
+                seen.add(id(xobject))
+                walk(xobject.get("/Resources"))
+
+    for page in PdfReader(path).pages:
+        walk(page.get("/Resources"))
+    return programs
+
+
+def identity(font) -> tuple[str, float]:
+    """PostScript name and font revision: what a subset keeps of the file it was cut from."""
+    return font["name"].getDebugName(6), round(font["head"].fontRevision, 3)
+
+
+def assert_only_pinned_fonts(path: Path) -> None:
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    pinned = {identity(TTFont(FONT_DIR / name)) for name in FONTS.values()}
+    programs = embedded_font_programs(path)
+    assert programs, "no fonts found: the check would pass vacuously"
+    used = {identity(TTFont(BytesIO(program))) for program in programs}
+    assert used <= pinned, used - pinned
+
+
+def test_embedded_fonts_are_the_pinned_dejavu_files(tmp_path):
+    render_hostile(tmp_path / "listing.pdf")
+    assert_only_pinned_fonts(tmp_path / "listing.pdf")
+
+
+def test_pdf_is_pdf_a_3b_with_attachments_and_the_same_bytes_anywhere(tmp_path):
+    html = (
+        f'<html><head><meta charset="utf-8"><title>t</title><style>{font_faces()} '
+        "html { font-family: 'CSR Sans'; }</style></head><body><p>Report</p></body></html>"
+    )
+    attachments = {
+        "provenance.json": (b'{"a": 1}\n', "Provenance"),
+        "ard.parquet": (b"PAR1", "ARD"),
+    }
+    paths = []
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        paths.append(tmp_path / folder / "report.pdf")
+        write_pdf(
+            html,
+            paths[-1],
+            base_dir=TEMPLATES,
+            allowed_roots=[TEMPLATES],
+            epoch=EPOCH,
+            attachments=attachments,
+        )
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    reader = PdfReader(paths[0])
+    assert {name: data[0] for name, data in reader.attachments.items()} == {
+        "provenance.json": b'{"a": 1}\n',
+        "ard.parquet": b"PAR1",
+    }
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    root = reader.trailer["/Root"]
+    assert "/OutputIntents" in root
+    # PDF/A-3 associates each embedded file with the document (/AF), as its source data.
+    relations = {str(spec.get_object()["/AFRelationship"]) for spec in root["/AF"]}
+    assert relations == {"/Source"}
+    assert_only_pinned_fonts(paths[0])
+
+
+def test_rtf_copy_keeps_data_values_as_text():
+    table = Table(
+        tlf_id="14.3.3",
+        title="TEAEs",
+        population="Safety set",
+        columns=["Arm (N=2)"],
+        rows=[{"label": value, "cells": ["1 (50.0)"]} for value in [*HOSTILE, "mg/m² ≥ 3"]],
+    )
+    rtf = table_rtf([table], "Source: ADAE {x}.")
+    # Unescaped braces would open RTF groups: the counts balance only when data braces are escaped.
+    body = rtf.replace("\\\\", "").replace("\\{", "").replace("\\}", "")
+    assert body.count("{") == body.count("}")
+    assert "\\{\\\\rtf1 \\\\par\\}" in rtf
+    assert "Source: ADAE \\{x\\}." in rtf
+    # Beyond ASCII: RTF Unicode escapes (U+00B2 = 178, U+2265 = 8805), so the file is ASCII.
+    assert "mg/m\\u178? \\u8805? 3" in rtf and rtf.isascii()

@@ -1,0 +1,338 @@
+"""Section 14 tables built from the ARD of a small hand-made study; expected cells are worked
+out by hand in the comments."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from oncocsr import ard as ard_module
+from oncocsr.baseline import baseline_ard
+from oncocsr.dates import DAYS_PER_MONTH
+from oncocsr.endpoints import km_ard, response_ard
+from oncocsr.safety import safety_ard
+from oncocsr.subgroups import subgroup_ard
+from oncocsr.tlf.catalog import TABLES
+from oncocsr.tlf.tables import TITLES, Table, tables_for
+
+# SAP section 7, every id; 14.2.8 is figures only.
+SAP_SECTION_7 = [
+    "14.1.1", "14.1.2", "14.1.3", "14.1.4",
+    "14.2.1", "14.2.2", "14.2.3", "14.2.4", "14.2.5", "14.2.6", "14.2.7", "14.2.8",
+    "14.3.1", "14.3.2", "14.3.3", "14.3.4", "14.3.5",
+    "16.2.1", "16.2.2", "16.2.3", "16.2.4",
+]  # fmt: skip
+FIGURES_ONLY = {"14.2.8"}
+P0, LANDMARKS = 0.10, [6.0, 12.0]
+DESIGN = {"p0": P0, "p1": 0.25, "alpha": 0.05, "power": 0.80}
+
+
+def make_adsl(arms: list[str]) -> pd.DataFrame:
+    """A-D treated (in ``arms``), E enrolled but not treated."""
+    return pd.DataFrame(
+        {
+            "USUBJID": list("ABCDE"),
+            "ACTARM": [*arms, "Not Treated"],
+            "ENRLFL": "Y",
+            "SAFFL": ["Y", "Y", "Y", "Y", ""],
+            "FASFL": ["Y", "Y", "Y", "Y", ""],
+            "EFFFL": ["Y", "Y", "Y", "", ""],
+            "AGE": [40.0, 50.0, 60.0, 45.0, 70.0],
+            "AGEGR1": ["<50", ">=50", ">=50", "<50", ">=50"],
+            "SEX": "F",
+            "RACE": "ASIAN",
+            "ECOGBL": ["0", "1", "1", "1", ""],
+            "SUBTYPE": ["HR+/HER2-", "HER2+", "HR+/HER2-", "TRIPLE NEGATIVE", ""],
+            "VISCMET": ["Y", "N", "Y", "Y", ""],
+            "LIVERMET": ["N", "N", "Y", "Y", ""],
+            "MDISFL": ["Y", "Y", "Y", "", ""],
+            "NPRREG": [2.0, 3.0, 2.0, 4.0, 2.0],
+            "PRREGGR": ["<=2", ">=3", "<=2", ">=3", "<=2"],
+            "EOTSTT": ["DISCONTINUED", "DISCONTINUED", "ONGOING", "DISCONTINUED", "ONGOING"],
+            "DCTREAS": ["PROGRESSIVE DISEASE", "ADVERSE EVENT", "", "PROGRESSIVE DISEASE", ""],
+            "EOSSTT": ["DISCONTINUED", "ONGOING", "ONGOING", "DISCONTINUED", "DISCONTINUED"],
+            "DCSREAS": ["DEATH", "", "", "LOST TO FOLLOW-UP", "WITHDRAWAL BY SUBJECT"],
+            "DTHFL": ["Y", "", "", "", ""],
+            "TRTSDT": pd.to_datetime(
+                ["2015-01-01", "2015-01-02", "2015-01-03", "2015-01-04", None]
+            ),
+        }
+    )
+
+
+def make_adae(adsl: pd.DataFrame) -> pd.DataFrame:
+    flags = dict.fromkeys(
+        ["RELFL", "GR3FL", "SERFL", "DISCFL", "REDFL", "INTFL", "FATALFL", "AESINEUT", "AESIFN"],
+        "",
+    )
+    events = [
+        # GI: diarrhoea A, B, C (A grade 3, serious, early onset); vomiting A, B; nausea C.
+        # Blood: anaemia A, grade 3. D has no event.
+        ("A", "GI", "Diarrhoea", {"GR3FL": "Y", "SERFL": "Y", "AESIDIAR": "EARLY"}),
+        ("B", "GI", "Diarrhoea", {"AESIDIAR": "LATE"}),
+        ("C", "GI", "Diarrhoea", {"AESIDIAR": "LATE"}),
+        ("A", "GI", "Vomiting", {}),
+        ("B", "GI", "Vomiting", {}),
+        ("C", "GI", "Nausea", {}),
+        ("A", "Blood", "Anaemia", {"GR3FL": "Y", "DISCFL": "Y"}),
+    ]
+    frame = pd.DataFrame(
+        [
+            {"USUBJID": u, "AEBODSYS": soc, "AEDECOD": pt, "TRTEMFL": "Y", "AESIDIAR": ""}
+            | flags
+            | extra
+            for u, soc, pt, extra in events
+        ]
+    )
+    return frame.merge(adsl[["USUBJID", "ACTARM"]], on="USUBJID")
+
+
+def make_ard(arms: list[str]) -> pd.DataFrame:
+    adsl = make_adsl(arms)
+    fas = adsl[adsl["FASFL"] == "Y"]
+    adrs = fas[["USUBJID", "ACTARM", "FASFL", "EFFFL", "TRTSDT"]].assign(
+        PARAMCD="CBOR", AVALC=["PR", "SD", "CR", "PD"]
+    )
+    # PFS, PFS2 and OS: events at 1, 2, 3 and 4 months; DOR: A (2 months, event) and C
+    # (5 months, censored).
+    months = {"PFS": [1, 2, 3, 4], "PFS2": [1, 2, 3, 4], "OS": [1, 2, 3, 4]}
+    adtte = pd.concat(
+        [
+            fas[["USUBJID", "ACTARM", "FASFL"]].assign(
+                PARAMCD=code, AVAL=[m * DAYS_PER_MONTH for m in values], CNSR=0
+            )
+            for code, values in months.items()
+        ]
+        + [
+            pd.DataFrame(
+                {
+                    "USUBJID": ["A", "C"],
+                    "ACTARM": [arms[0], arms[2]],
+                    "FASFL": "Y",
+                    "PARAMCD": "DOR",
+                    "AVAL": [2 * DAYS_PER_MONTH, 5 * DAYS_PER_MONTH],
+                    "CNSR": [0, 1],
+                }
+            )
+        ],
+        ignore_index=True,
+    )
+    adex = pd.DataFrame(
+        {"USUBJID": list("ABCD"), "PARAMCD": "NCYCLE", "AVAL": [2.0, 4.0, 6.0, 10.0]}
+    ).merge(adsl[["USUBJID", "ACTARM"]], on="USUBJID")
+    km = {
+        "conf_level": 0.95,
+        "landmarks_months": LANDMARKS,
+        "risk_step_months": 3,
+        "convention": "sas",
+        "input_sha256": "x",
+    }
+    return ard_module.combine(
+        [
+            baseline_ard(adsl, "x"),
+            response_ard(adrs, design=DESIGN, conf_level=0.95, input_sha256="x"),
+            *[km_ard(adtte, paramcd=code, **km) for code in ("PFS", "PFS2", "OS", "DOR")],
+            subgroup_ard(adrs, adtte, adsl, conf_level=0.95, convention="sas", input_sha256="x"),
+            safety_ard(make_adae(adsl), adex, adsl, "x"),
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def one_arm() -> pd.DataFrame:
+    return make_ard(["X"] * 4)
+
+
+@pytest.fixture(scope="module")
+def two_arms() -> pd.DataFrame:
+    # Arm X = A, B; arm Y = C, D.
+    return make_ard(["X", "X", "Y", "Y"])
+
+
+def table(ard: pd.DataFrame, tlf_id: str, index: int = 0) -> Table:
+    return tables_for(ard, tlf_id, p0=P0, landmarks=LANDMARKS)[index]
+
+
+def cells(t: Table, label: str) -> list[str]:
+    matches = [row["cells"] for row in t.rows if row["label"] == label]
+    assert len(matches) == 1, (label, [row["label"] for row in t.rows])
+    return matches[0]
+
+
+def test_every_section_14_table_and_every_title(two_arms):
+    tables = {tlf for tlf in SAP_SECTION_7 if tlf.startswith("14.")} - FIGURES_ONLY
+    assert set(TABLES) == tables
+    assert set(TITLES) == set(SAP_SECTION_7)
+    for tlf in sorted(tables):
+        built = tables_for(two_arms, tlf, p0=P0, landmarks=LANDMARKS)
+        assert built, tlf
+        for t in built:
+            assert t.tlf_id == tlf and t.rows and t.population
+            for row in t.rows:
+                assert set(row) <= {"label", "cells", "heading", "indent"}
+                if row.get("heading"):
+                    assert row["cells"] == []
+                else:
+                    assert len(row["cells"]) == len(t.columns), (tlf, row)
+                    assert all(isinstance(cell, str) and cell for cell in row["cells"])
+    with pytest.raises(KeyError):
+        tables_for(two_arms, "14.2.8", p0=P0, landmarks=LANDMARKS)
+
+
+def test_disposition(one_arm):
+    t = table(one_arm, "14.1.1")
+    # Enrolled A-E: arm X = A-D (N=4), Not Treated = E (N=1), Total N=5.
+    assert t.columns == ["Not Treated (N=1)", "X (N=4)", "Total (N=5)"]
+    assert cells(t, "Treated (at least one dose)") == ["0 (0.0)", "4 (100.0)", "4 (80.0)"]
+    labels = [row["label"] for row in t.rows]
+    # Treatment: C ongoing; A, B, D discontinued: PD (A, D) before adverse event (B), right
+    # under "Discontinued" and indented. Study: B, C ongoing; A death, D lost, E withdrew.
+    start = labels.index("Study treatment (treated subjects)")
+    assert labels[start : start + 5] == [
+        "Study treatment (treated subjects)",
+        "Ongoing at the data cutoff",
+        "Discontinued",
+        "Progressive disease",
+        "Adverse event",
+    ]
+    assert t.rows[start + 3].get("indent") and not t.rows[start + 2].get("indent")
+    assert t.rows[start + 1]["cells"] == ["0 (0.0)", "1 (25.0)", "1 (20.0)"]
+    assert cells(t, "Lost to follow-up") == ["0 (0.0)", "1 (25.0)", "1 (20.0)"]
+    assert cells(t, "Died") == ["0 (0.0)", "1 (25.0)", "1 (20.0)"]
+
+
+def test_analysis_sets(one_arm):
+    t = table(one_arm, "14.1.2")
+    # Efficacy-evaluable: A, B, C = 3 of 5 enrolled.
+    assert cells(t, "Efficacy-evaluable set") == ["0 (0.0)", "3 (75.0)", "3 (60.0)"]
+
+
+def test_demographics_formatting(one_arm):
+    t = table(one_arm, "14.1.3")
+    assert t.columns == ["X (N=4)"] and t.population == "Full analysis set"
+    # Ages 40, 50, 60, 45 (whole years): mean 48.75 -> 48.8; SD sqrt(218.75 / 3) = 8.54 -> 8.5;
+    # median 47.5; range 40 to 60.
+    assert cells(t, "Mean (SD)") == ["48.8 (8.5)"]
+    assert cells(t, "Median") == ["47.5"]
+    assert cells(t, "Min–max") == ["40–60"]
+    assert cells(t, "≥50") == ["2 (50.0)"]
+    assert cells(t, "Female") == ["4 (100.0)"]
+    # Levels in their defined order; a defined level nobody has is still shown.
+    labels = [row["label"] for row in t.rows]
+    subtype = labels.index("Subtype (HR/HER2), n (%)")
+    assert labels[subtype + 1 : subtype + 4] == ["HR+/HER2-", "TRIPLE NEGATIVE", "HER2+"]
+    measurable = labels.index("Measurable disease at baseline, n (%)")
+    assert [row["cells"] for row in t.rows[measurable + 1 : measurable + 3]] == [
+        ["3 (75.0)"],
+        ["1 (25.0)"],
+    ]
+
+
+def test_prior_therapy(one_arm):
+    t = table(one_arm, "14.1.4")
+    # Regimens 2, 3, 2, 4: mean 2.75 -> 2.8; SD sqrt((0.5625 + 0.0625 + 0.5625 + 1.5625) / 3)
+    # = sqrt(0.9167) = 0.957 -> 1.0; by count 2: 2 (50%), 3: 1, 4: 1; groups ≤2: 2, ≥3: 2.
+    assert cells(t, "Mean (SD)") == ["2.8 (1.0)"]
+    assert cells(t, "2") == ["2 (50.0)"]
+    assert cells(t, "≥3") == ["2 (50.0)"]
+
+
+def test_response_subgroups_and_dcr(one_arm):
+    # Subgroup age <50: A (PR) and D (PD): 1 of 2 responders.
+    t = table(one_arm, "14.2.2")
+    assert cells(t, "<50")[0] == "1 / 2 (50.0)"
+    # DCR (CR, PR or SD): A, B, C of 4 in the FAS; 3 of 3 in the efficacy-evaluable set.
+    fas, eff = tables_for(one_arm, "14.2.3", p0=P0, landmarks=LANDMARKS)
+    assert fas.population == "Full analysis set" and eff.population == "Efficacy-evaluable set"
+    assert fas.rows[0]["cells"] == ["3 (75.0)"] and eff.rows[0]["cells"] == ["3 (100.0)"]
+    # One-sided exact p-value of 3/4 against 0.10: P(X >= 3) = 4(0.1^3)(0.9) + 0.1^4 = 0.0037.
+    assert fas.rows[2]["cells"] == ["0.004"]
+
+
+def test_time_to_event_tables(one_arm):
+    # PFS events at 1, 2, 3, 4 months: S = 0.5 on [2, 3): the SAS median is the midpoint 2.5.
+    pfs = table(one_arm, "14.2.5")
+    assert cells(pfs, "Median (95% CI)")[0].startswith("2.5 (")
+    # DOR among the two responders: one event, one censored.
+    dor = table(one_arm, "14.2.4")
+    assert dor.columns == ["X (N=2)"]
+    assert cells(dor, "Events, n (%)") == ["1 (50.0)"]
+    assert dor.population == "Confirmed responders in the full analysis set"
+    assert "PFS2" in table(one_arm, "14.2.6").footnotes[0]
+
+
+def test_dor_without_responders_is_a_note(one_arm):
+    t = table(one_arm[one_arm["analysis_id"] != "KM-DOR"], "14.2.4")
+    assert t.rows == [] and "No subject had a confirmed response" in t.footnotes[0]
+
+
+def test_teae_by_soc_and_pt_in_descending_frequency(one_arm):
+    t = table(one_arm, "14.3.3")
+    assert t.columns == ["X (N=4): any grade", "X (N=4): grade ≥ 3"]
+    labels = [(row["label"], bool(row.get("indent"))) for row in t.rows]
+    # GI (3 subjects) before Blood (1) though B sorts first; within GI diarrhoea (3), vomiting
+    # (2), nausea (1), against alphabetical order.
+    assert labels == [
+        ("Any TEAE", False),
+        ("GI", False),
+        ("Diarrhoea", True),
+        ("Vomiting", True),
+        ("Nausea", True),
+        ("Blood", False),
+        ("Anaemia", True),
+    ]
+    # Any TEAE: A, B, C of 4; grade >= 3: A. GI grade >= 3: A's diarrhoea.
+    assert cells(t, "Any TEAE") == ["3 (75.0)", "1 (25.0)"]
+    assert cells(t, "GI") == ["3 (75.0)", "1 (25.0)"]
+    assert cells(t, "Nausea") == ["1 (25.0)", "0 (0.0)"]
+
+
+def test_multi_arm_soc_pt_follows_total_and_fills_zeros(two_arms):
+    # Anaemia (A) is only in arm X; nausea (C) only in arm Y.
+    t = table(two_arms, "14.3.3")
+    assert [column.split(":")[0] for column in t.columns[::2]] == [
+        "X (N=2)",
+        "Y (N=2)",
+        "Total (N=4)",
+    ]
+    assert cells(t, "Nausea") == [
+        "0 (0.0)",
+        "0 (0.0)",
+        "1 (50.0)",
+        "0 (0.0)",
+        "1 (25.0)",
+        "0 (0.0)",
+    ]
+    # Order by the Total column: diarrhoea 3, vomiting 2, nausea 1.
+    pts = [row["label"] for row in t.rows if row.get("indent")]
+    assert pts == ["Diarrhoea", "Vomiting", "Nausea", "Anaemia"]
+
+
+def test_serious_and_special_interest_and_exposure(one_arm):
+    t = table(one_arm, "14.3.4")
+    labels = [row["label"] for row in t.rows]
+    # Serious: A's diarrhoea; discontinuation: A's anaemia; deaths: A; no fatal TEAE.
+    serious = labels.index("Any serious TEAE")
+    assert labels[serious + 1 : serious + 3] == ["GI", "Diarrhoea"]
+    assert cells(t, "Any TEAE leading to treatment discontinuation") == ["1 (25.0)"]
+    assert cells(t, "Anaemia") == ["1 (25.0)"]
+    assert cells(t, "Deaths (any cause, up to the data cutoff)") == ["1 (25.0)"]
+    assert cells(t, "TEAE with fatal outcome") == ["0 (0.0)"]
+    aesi = table(one_arm, "14.3.5")
+    # Diarrhoea A, B, C (A grade 3); early onset A; late onset B, C.
+    assert cells(aesi, "Diarrhoea") == ["3 (75.0)", "1 (25.0)"]
+    assert cells(aesi, "Diarrhoea, late onset") == ["2 (50.0)", "0 (0.0)"]
+    exposure = table(one_arm, "14.3.1")
+    # Cycles 2, 4, 6, 10 (whole numbers): mean 5.5; squared deviations 12.25 + 2.25 + 0.25 +
+    # 20.25 = 35, SD sqrt(35 / 3) = 3.42 -> 3.4; median (4 + 6) / 2 = 5.0.
+    assert cells(exposure, "Mean (SD)") == ["5.5 (3.4)"]
+    assert cells(exposure, "Median") == ["5.0"]
+    assert cells(exposure, "Min–max") == ["2–10"]
+    overview = table(one_arm, "14.3.2")
+    assert cells(overview, "Any TEAE") == ["3 (75.0)"]
+
+
+def test_a_stale_ard_without_the_serious_terms_fails(one_arm):
+    stale = one_arm[~one_arm["analysis_id"].str.startswith("TEAE-SER-")]
+    with pytest.raises(KeyError, match="TEAE-SER-SOC"):
+        table(stale, "14.3.4")
