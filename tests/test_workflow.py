@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 import yaml
+from pdf_checks import assert_only_pinned_fonts
 from pypdf import PdfReader
 
 from oncocsr.io import sha256_file
@@ -20,10 +22,19 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
 
 
+# Small enough that the AE listing of the 60-subject study goes to its own appendix, large
+# enough that the tumour response listing stays in the CSR (both checked where it matters).
+LISTING_MAX_ROWS = 300
+# A listing row starts with the subject id (site-subject suffix), unlike the running header.
+SUBJECT_ROW = re.compile(r"^\S+-\d{2}-\d{3} ", re.M)
+
+
 def make_project(tmp: Path, subjects: int, seed: int) -> Path:
     meta = simulate(subjects, seed, tmp / "sdtm", quiet=True)
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    config["cuts"] = {"primary": {"snapshot": str(tmp / "sdtm"), "cutoff": meta["cutoff"]}}
+    # Relative to the working directory, so that two project folders build the same bytes.
+    config["cuts"] = {"primary": {"snapshot": "sdtm", "cutoff": meta["cutoff"]}}
+    config["report"]["listing_max_rows"] = LISTING_MAX_ROWS
     path = tmp / "config.yaml"
     path.write_text(yaml.safe_dump(config))
     return path
@@ -94,6 +105,87 @@ def test_report_has_the_sections_and_tlfs(built):
         assert needle in text, needle
     for tlf in ("14.2.1.html", "14.2.5.html", "14.2.7.html", "14.2.5.svg"):
         assert (tmp / "results/primary/tlf" / tlf).stat().st_size > 0
+
+
+def test_a_rebuild_in_another_folder_gives_the_same_bytes(built, tmp_path):
+    tmp, _ = built
+    config = make_project(tmp_path, 60, 3)
+    result = snakemake(tmp_path, config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    provenance = json.loads((tmp / "results/primary/provenance.json").read_text())
+    outputs = [entry["path"] for entry in provenance["outputs"]]
+    assert len(outputs) > 50
+    for path in [*outputs, "results/primary/provenance.json", "results/primary/csr.pdf"]:
+        assert (tmp / path).read_bytes() == (tmp_path / path).read_bytes(), path
+
+
+def test_pdf_carries_its_provenance_and_ard_and_only_pinned_fonts(built):
+    tmp, _ = built
+    results = tmp / "results/primary"
+    reader = PdfReader(results / "csr.pdf")
+    attached = {name: data[0] for name, data in reader.attachments.items()}
+    assert attached == {
+        "provenance.json": (results / "provenance.json").read_bytes(),
+        "ard.parquet": (results / "ard/ard.parquet").read_bytes(),
+    }
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert_only_pinned_fonts(results / "csr.pdf")
+
+
+def test_provenance_hashes_every_product(built):
+    tmp, _ = built
+    provenance = json.loads((tmp / "results/primary/provenance.json").read_text())
+    for entry in provenance["outputs"] + provenance["raw"]:
+        assert sha256_file(tmp / entry["path"]) == entry["sha256"], entry["path"]
+    rules = {entry["path"]: entry["rule"] for entry in provenance["outputs"]}
+    assert rules["results/primary/adam/adrs.parquet"] == "adrs"
+    assert rules["results/primary/tlf/14.2.2.svg"] == "tlf_forest"
+    assert {entry["path"] for entry in provenance["raw"]} == {
+        f"sdtm/{path.name}" for path in (tmp / "sdtm").iterdir() if path.suffix == ".xpt"
+    }
+
+
+def pages_of(path: Path, title: str) -> list[str]:
+    """Text of the pages from the one where ``title`` heads a TLF to the next TLF title."""
+    texts = [page.extract_text() for page in PdfReader(path).pages]
+    heading = re.compile(r"^(Table|Figure|Listing) \d+\.\d+\.\d+ (?!.*\(continued\))", re.M)
+    line = re.compile(f"^{re.escape(title)}$", re.M)
+    start = next(i for i, text in enumerate(texts) if line.search(text))
+    end = next((i for i in range(start + 1, len(texts)) if heading.search(texts[i])), len(texts))
+    return texts[start:end]
+
+
+def test_long_tables_repeat_their_title_and_header_on_every_page(built):
+    tmp, _ = built
+    adrs = pd.read_parquet(tmp / "results/primary/adam/adrs.parquet")
+    rows = ((adrs["PARAMCD"] == "OVR") & (adrs["FASFL"] == "Y")).sum()
+    assert rows <= LISTING_MAX_ROWS, "the tumour response listing should be in the CSR"
+    pages = pages_of(tmp / "results/primary/csr.pdf", "Listing 16.2.1 Tumour response by visit")
+    assert len(pages) >= 3, "the listing should run over several pages"
+    for text in pages[1:]:
+        assert "Listing 16.2.1 Tumour response by visit (continued)" in text
+        assert "Overall response" in text and "Best confirmed response" in text
+    assert "(continued)" not in pages[0]
+    # Every visit of every subject is listed once, across the pages.
+    listed = sum(len(SUBJECT_ROW.findall(text)) for text in pages)
+    assert listed == rows
+
+
+def test_a_long_listing_is_a_separate_appendix_that_the_csr_names(built):
+    tmp, _ = built
+    results = tmp / "results/primary"
+    adae = pd.read_parquet(results / "adam/adae.parquet")
+    assert len(adae) > LISTING_MAX_ROWS, "the AE listing should be too long for the CSR"
+    appendix = results / "appendices/listing-16.2.2.pdf"
+    pages = PdfReader(appendix).pages
+    # Without white space: the file name and hash may wrap over lines.
+    text = "".join(pdf_text(results / "csr.pdf").split())
+    assert f"Thislistinghas{len(adae)}rows,morethanthe{LISTING_MAX_ROWS}" in text
+    assert f"listing-16.2.2.pdf({len(pages)}pages,sha256{sha256_file(appendix)})" in text
+    assert "Listing 16.2.2 Adverse events (continued)" in pages[1].extract_text()
+    listed = sum(len(SUBJECT_ROW.findall(page.extract_text())) for page in pages)
+    assert listed == len(adae[adae["SAFFL"] == "Y"])
 
 
 def test_second_run_has_nothing_to_do(built):
