@@ -13,7 +13,7 @@ from oncocsr.endpoints import km_ard, response_ard
 from oncocsr.safety import safety_ard
 from oncocsr.subgroups import subgroup_ard
 from oncocsr.tlf.catalog import TABLES
-from oncocsr.tlf.tables import TITLES, Table, tables_for
+from oncocsr.tlf.tables import TITLES, Table, fmt_n_pct, fmt_number, fmt_p, tables_for
 
 # SAP section 7, every id; 14.2.8 is figures only.
 SAP_SECTION_7 = [
@@ -336,3 +336,16 @@ def test_a_stale_ard_without_the_serious_terms_fails(one_arm):
     stale = one_arm[~one_arm["analysis_id"].str.startswith("TEAE-SER-")]
     with pytest.raises(KeyError, match="TEAE-SER-SOC"):
         table(stale, "14.3.4")
+
+
+def test_numbers_round_half_away_from_zero_as_sas_does():
+    # SAS: put(round(5.25, 0.1), 5.1) = 5.3 and round(2.675, 0.01) = 2.68 (its rounding works on
+    # the decimal value); Python's format rounds the binary value half to even: 5.2 and 2.67.
+    assert fmt_number(5.25) == "5.3"
+    assert fmt_number(-5.25) == "-5.3"
+    assert fmt_number(2.675, 2) == "2.68"
+    assert fmt_number(0.04999) == "0.0"
+    # 1 of 16 subjects is 6.25%: printed 6.3, as in a SAS table.
+    assert fmt_n_pct(1, 16) == "1 (6.3)"
+    assert fmt_p(0.0205) == "0.021"
+    assert fmt_p(0.0004) == "<0.001"

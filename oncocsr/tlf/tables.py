@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -70,13 +71,18 @@ class Table:
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:
-    return "NE" if value is None else f"{value:.{digits}f}"
+    """A number rounded half away from zero at its shortest decimal form, as SAS ROUND and
+    PUT do (5.25 -> 5.3, where Python's binary formatting gives 5.2); NE when missing."""
+    if value is None:
+        return "NE"
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return f"{rounded + 0:.{digits}f}"
 
 
 def fmt_n_pct(n: float | None, total: float | None) -> str:
     if n is None or not total:
         return "0"
-    return f"{int(n)} ({100 * n / total:.1f})"
+    return f"{int(n)} ({fmt_number(100 * n / total)})"
 
 
 def fmt_estimate_ci(
@@ -89,7 +95,7 @@ def fmt_estimate_ci(
 def fmt_p(value: float | None) -> str:
     if value is None:
         return "NE"
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
+    return "<0.001" if value < 0.001 else fmt_number(value, 3)
 
 
 def groups(ard: pd.DataFrame, analysis_id: str) -> list[str]:
@@ -140,8 +146,8 @@ def response_table(ard: pd.DataFrame, p0: float) -> list[Table]:
                 {
                     "label": "95% CI (Clopper-Pearson), %",
                     "cells": [
-                        f"{100 * value(orr, g, 'CRSP', 'lcl'):.1f}, "
-                        f"{100 * value(orr, g, 'CRSP', 'ucl'):.1f}"
+                        f"{fmt_number(100 * value(orr, g, 'CRSP', 'lcl'))}, "
+                        f"{fmt_number(100 * value(orr, g, 'CRSP', 'ucl'))}"
                         for g in names
                     ],
                 }
@@ -573,8 +579,8 @@ def subgroup_table(ard: pd.DataFrame) -> Table:
                 for s in ("pfs_median", "pfs_median_lcl", "pfs_median_ucl")
             ]
             out += [
-                f"{int(n)} / {int(total)} ({100 * n / total:.1f})",
-                f"{100 * lcl:.1f}, {100 * ucl:.1f}",
+                f"{int(n)} / {int(total)} ({fmt_number(100 * n / total)})",
+                f"{fmt_number(100 * lcl)}, {fmt_number(100 * ucl)}",
                 fmt_estimate_ci(*median),
             ]
         return out
@@ -627,8 +633,8 @@ def dcr_tables(ard: pd.DataFrame, p0: float) -> list[Table]:
             {
                 "label": "95% CI (Clopper-Pearson), %",
                 "cells": [
-                    f"{100 * value(analysis, g, 'DCR', 'lcl'):.1f}, "
-                    f"{100 * value(analysis, g, 'DCR', 'ucl'):.1f}"
+                    f"{fmt_number(100 * value(analysis, g, 'DCR', 'lcl'))}, "
+                    f"{fmt_number(100 * value(analysis, g, 'DCR', 'ucl'))}"
                     for g in names
                 ],
             },
