@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from oncocsr.io import sha256_file
 from oncocsr.simulate import run as simulate
+from oncocsr.tlf.catalog import FIGURES, LISTINGS, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
@@ -90,21 +91,44 @@ def test_synopsis_orr_is_the_ard_value(built):
     assert rows.loc["N", "stat_value"] == 60
 
 
-def test_report_has_the_sections_and_tlfs(built):
+def outline(reader: PdfReader, items=None) -> list[tuple[str, int]]:
+    """Bookmarks of the PDF, flattened, with the (1-based) page each points to."""
+    entries = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            entries += outline(reader, item)
+        else:
+            entries.append((item.title, reader.get_destination_page_number(item) + 1))
+    return entries
+
+
+def test_report_has_every_tlf_bookmarked_and_listed_with_its_page(built):
     tmp, _ = built
-    text = pdf_text(tmp / "results/primary/csr.pdf")
-    for needle in (
-        "Clinical Study Report",
-        "Synopsis",
-        "Table 14.2.1",
-        "Table 14.2.5",
-        "Table 14.2.7",
-        "Figure 14.2.5",
-        "Page 1 of",
-    ):
-        assert needle in text, needle
-    for tlf in ("14.2.1.html", "14.2.5.html", "14.2.7.html", "14.2.5.svg"):
-        assert (tmp / "results/primary/tlf" / tlf).stat().st_size > 0
+    reader = PdfReader(tmp / "results/primary/csr.pdf")
+    texts = [page.extract_text() for page in reader.pages]
+    bookmarks = outline(reader)
+    titles = [title for title, _ in bookmarks]
+    for needle in ("2 Synopsis", "9 Investigational plan", "12 Safety evaluation"):
+        assert needle in titles
+    expected = {
+        *(f"Table {tlf}" for tlf in TABLES),
+        *(f"Figure {spec['tlf_id']}" for spec in FIGURES.values()),
+        *(f"Listing {tlf}" for tlf in LISTINGS),
+    }
+    assert {" ".join(title.split()[:2]) for title in titles if title[0].isalpha()} >= expected
+    toc = texts[1]
+    assert toc.startswith("Contents") or "Contents" in toc.splitlines()[:3]
+    for title, page in bookmarks:
+        if title.split()[0] in ("Table", "Figure", "Listing"):
+            # The page a bookmark points to shows that title (the header may wrap it).
+            assert " ".join(title.split()[:4]) in " ".join(texts[page - 1].split()), title
+    # The contents state the same page numbers as the bookmarks.
+    entries = dict(re.findall(r"^(\S.*?)\s*\.{3,}\s*(\d+)$", toc, re.M))
+    for title, page in bookmarks:
+        if title in entries:
+            assert int(entries[title]) == page, title
+    assert len(set(entries) & set(titles)) >= 20
+    assert f"Page 3 of {len(texts)}" in texts[2]
 
 
 def test_a_rebuild_in_another_folder_gives_the_same_bytes(built, tmp_path):

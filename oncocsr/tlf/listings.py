@@ -115,7 +115,7 @@ def adverse_event_listing(adae: pd.DataFrame) -> Listing:
             "TEAE",
         ],
         rows=_rows(frame, columns),
-        widths=[12, 3, 11, 10, 9, 7, 7, 4, 4, 5, 8, 8, 8, 4],
+        widths=[11, 3, 14, 11, 9, 7, 7, 4, 4, 5, 7, 7, 7, 4],
         footnotes=["Grade: NCI CTCAE. TEAE: treatment-emergent per SAP (ADAE TRTEMFL)."],
     )
 

@@ -24,7 +24,12 @@ def footer(*, sources: str, rule: str, cut: dict, input_sha256: str) -> str:
 
 def render_tables(tables: list[Table], footer_text: str, template_dir: str | Path) -> str:
     template = environment(template_dir).get_template("table.html.j2")
-    return "\n".join(template.render(table=table, footer=footer_text) for table in tables)
+    # Several tables under one id (one per analysis set) name their set in the title, so that
+    # bookmarks and "(continued)" headers tell them apart.
+    several = len(tables) > 1
+    return "\n".join(
+        template.render(table=table, footer=footer_text, qualify=several) for table in tables
+    )
 
 
 def render_figure(
