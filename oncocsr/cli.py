@@ -97,6 +97,80 @@ def _binom(args: argparse.Namespace) -> int:
     return 0
 
 
+def _git_commit() -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return done.stdout.strip()
+
+
+def _lock(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    import yaml
+
+    from oncocsr.lock import LockError, build_lock, lock_path, write_lock
+
+    try:
+        with open(args.config, encoding="utf-8") as handle:
+            config = yaml.safe_load(handle) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise UsageError(f"{args.config}: cannot be read as YAML ({error})") from error
+    cuts = config.get("cuts") or {}
+    if args.cut not in cuts:
+        known = ", ".join(map(str, cuts)) or "none"
+        raise UsageError(f"cut {args.cut!r} is not in {args.config} (cuts: {known})")
+    path = lock_path(args.cut, args.locks)
+    if path.exists() and not args.force:
+        # Checked before hashing, so a refused re-lock of a large snapshot answers at once.
+        raise UsageError(
+            f"{path} exists: cut {args.cut} is already locked; re-locking accepts the snapshot "
+            f"as it is now, so it needs --force (then commit the new lock)"
+        )
+    try:
+        lock = build_lock(args.cut, cuts[args.cut], commit=_git_commit(), now=datetime.now(UTC))
+        write_lock(lock, path, force=args.force)
+    except LockError as error:
+        raise UsageError(str(error)) from error
+    print(f"locked cut {args.cut}: {len(lock['files'])} files of {lock['snapshot']} -> {path}")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from oncocsr.trace import AuditError, verify_results
+
+    try:
+        checked, mismatches = verify_results(args.results)
+    except AuditError as error:
+        raise UsageError(str(error)) from error
+    for item in mismatches:
+        actual = "missing" if item.actual is None else f"actual {item.actual}"
+        print(f"{item.path}: expected {item.expected}, {actual}")
+    if not mismatches:
+        print(f"{checked} files verified, all match")
+        return 0
+    print(f"{len(mismatches)} of {checked} files differ")
+    if all(item.actual is None for item in mismatches) and len(mismatches) == checked:
+        print("(paths are relative to the workflow's directory: run verify from there)")
+    return 1
+
+
+def _trace(args: argparse.Namespace) -> int:
+    from oncocsr.trace import AuditError, render, trace
+
+    try:
+        lineage = trace(args.target, args.results)
+    except AuditError as error:
+        raise UsageError(str(error)) from error
+    print(json.dumps(lineage, indent=1, sort_keys=True) if args.json else render(lineage))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m oncocsr", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +205,31 @@ def build_parser() -> argparse.ArgumentParser:
     binom.add_argument("--n", type=int, required=True)
     binom.add_argument("--p0", type=float, help="H0 response rate for the one-sided exact test")
     binom.set_defaults(handler=_binom)
+
+    lock = commands.add_parser(
+        "lock", help="record the sha256 of every file of a cut's snapshot in its lock file"
+    )
+    lock.add_argument("--cut", required=True, help="data cut named in the config (cuts.NAME)")
+    lock.add_argument("--config", default="config/config.yaml")
+    lock.add_argument("--locks", default="config/locks", help="folder of the lock files")
+    lock.add_argument(
+        "--force", action="store_true", help="replace an existing lock (a deliberate re-lock)"
+    )
+    lock.set_defaults(handler=_lock)
+
+    verify = commands.add_parser(
+        "verify", help="re-hash the files a cut's provenance.json lists (exit 1 on a difference)"
+    )
+    verify.add_argument("results", help="results folder of the cut, e.g. results/primary")
+    verify.set_defaults(handler=_verify)
+
+    trace = commands.add_parser(
+        "trace", help="lineage of an ARD result_id or an output file, down to the raw data"
+    )
+    trace.add_argument("target", help="an ARD result_id or a path listed in provenance.json")
+    trace.add_argument("--results", default="results/primary", help="results folder of the cut")
+    trace.add_argument("--json", action="store_true", help="print the lineage as JSON")
+    trace.set_defaults(handler=_trace)
     return parser
 
 

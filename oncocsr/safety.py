@@ -148,7 +148,7 @@ def safety_ard(
                     label,
                     _subjects(emergent, mask),
                     total,
-                    f"TRTEMFL = 'Y'{'' if flag is None else f' and {flag} = Y'}",
+                    "TRTEMFL = 'Y'" + ("" if flag is None else f" and {flag} = 'Y'"),
                     input_sha256,
                 )
             )

@@ -38,7 +38,6 @@ rule checks_report:
     params:
         cut=cut_params,
         study=config["study"],
-        templates=str(REPO / "reports"),
         code=code_hash(
             "scripts/checks_report.py",
             "reports/checks.html.j2",

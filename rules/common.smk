@@ -1,5 +1,9 @@
+import fcntl
 import hashlib
+import os
 import re
+import shlex
+import sys
 from operator import attrgetter
 from pathlib import Path
 
@@ -58,10 +62,14 @@ def snapshot_files(cut):
 
 
 def spec_file(domain):
-    """The data-check spec of a domain (SUPPxx share one), or None for an unknown domain."""
+    """The data-check spec of a domain (SUPPxx share one), or None for an unknown domain.
+
+    Relative to the working directory, so that a clone in another folder with its results
+    restored sees the same input files and reruns nothing.
+    """
     name = "supp" if domain.startswith("supp") else domain
     path = REPO / "schemas" / "sdtm" / f"{name}.yaml"
-    return str(path) if path.is_file() else None
+    return os.path.relpath(path) if path.is_file() else None
 
 
 def checked_domains(cut):
@@ -117,24 +125,82 @@ def cut_params(wildcards):
 
 
 def pipeline_identity():
-    """Version and commit of the workflow code, for the report's title page."""
+    """Version and commit of the workflow code, and whether the work tree differs from that
+    commit (dirty), for the report's title page and provenance."""
     import subprocess
 
     from oncocsr import __version__
 
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True
         ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short=12", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
     except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
-    return {"version": __version__, "commit": commit}
+        commit, dirty = "unknown", True
+    return {"version": __version__, "commit": commit, "dirty": dirty}
 
 
 PIPELINE = pipeline_identity()
+LOCKS = Path(config["locks"])
+
+
+def lock_file(cut):
+    """The data lock of a cut: config/locks/<cut>.lock.json (python -m oncocsr lock)."""
+    return str(LOCKS / f"{cut}.lock.json")
+
+
+def verify_data_locks():
+    """Before anything runs, each cut's snapshot must match its data lock byte for byte: a
+    changed, added or missing raw file stops the run, naming the file and both hashes.
+    """
+    from oncocsr.lock import check_lock_matches, read_lock, verify_snapshot
+
+    for cut in CUTS:
+        try:
+            lock = read_lock(lock_file(cut))
+            check_lock_matches(lock, cut, config["cuts"][cut])
+            verify_snapshot(
+                lock, config["cuts"][cut]["snapshot"], lock_file=lock_file(cut)
+            )
+        except (OSError, ValueError) as error:
+            raise WorkflowError(f"data lock of cut {cut!r}: {error}") from None
+
+
+def hold_run_lock():
+    """One run at a time per working directory. The operating system releases the lock when
+    the process ends, even by SIGKILL, so a killed run leaves nothing to unlock (Snakemake's own
+    directory lock, which would, is switched off in the profile)."""
+    path = Path(".snakemake/oncocsr-run.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        raise WorkflowError(
+            f"another run of this workflow is using {Path.cwd()} ({holder}); wait for it to "
+            "finish: two runs writing the same results would corrupt them"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    # The command, without the absolute working directory, is read back by rule provenance.
+    command = [
+        "snakemake",
+        *(arg.replace(str(Path.cwd()), ".") for arg in sys.argv[1:]),
+    ]
+    handle.write(f"pid {os.getpid()}: {shlex.join(command)}\n")
+    handle.flush()
+    return handle
+
+
+if workflow.is_main_process:
+    RUN_LOCK = hold_run_lock()
+    verify_data_locks()
 
 
 def listing_inputs(wildcards):
@@ -184,12 +250,10 @@ def cut_products(cut):
     ]
 
 
-def producers(wildcards, input):
-    """The rule that wrote each input file, by the rules' output patterns."""
-    return {
-        path: next(rule.name for rule in workflow.rules if rule.is_producer(path))
-        for path in input.products
-    }
+def raw_files(cut):
+    """Every file of a cut's snapshot folder, as the data lock lists them."""
+    folder = Path(config["cuts"][cut]["snapshot"])
+    return sorted(str(path) for path in folder.iterdir() if path.is_file())
 
 
 def rule_graph(wildcards):

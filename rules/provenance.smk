@@ -1,15 +1,22 @@
 rule provenance:
     input:
-        raw=lambda wildcards: list(snapshot_files(wildcards.cut).values()),
+        raw=lambda wildcards: raw_files(wildcards.cut),
         products=lambda wildcards: cut_products(wildcards.cut),
+        lock=lambda wildcards: lock_file(wildcards.cut),
     output:
-        "results/{cut}/provenance.json",
+        provenance="results/{cut}/provenance.json",
+        prov="results/{cut}/provenance.prov.json",
+        run_log="results/{cut}/logs/run.json",
     log:
         "results/{cut}/logs/provenance.log",
     conda:
         ENVIRONMENT
     params:
-        producers=producers,
+        code_hashes=lambda wildcards: {
+            step.name: step.params.code
+            for step in workflow.rules
+            if "code" in step.params.keys()
+        },
         cut=cut_params,
         pipeline=PIPELINE,
         config=config,

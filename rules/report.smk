@@ -27,7 +27,6 @@ rule csr:
         cut=cut_params,
         pipeline=PIPELINE,
         rule_graph=rule_graph,
-        templates=str(REPO / "reports"),
         code=code_hash(
             "scripts/csr.py",
             "reports/csr.html.j2",

@@ -33,7 +33,6 @@ rule tlf_table:
         p0=config["design"]["p0"],
         landmarks=config["km"]["landmarks_months"],
         cut=cut_params,
-        templates=str(REPO / "reports"),
         code=code_hash(
             "scripts/tlf_table.py",
             "reports/table.html.j2",
@@ -49,7 +48,11 @@ rule tlf_km_figure:
         adtte="results/{cut}/adam/adtte.parquet",
         ard="results/{cut}/ard/ard.parquet",
     output:
-        "results/{cut}/tlf/{tlf}.svg",
+        report(
+            "results/{cut}/tlf/{tlf}.svg",
+            caption="../reports/captions/km.rst",
+            category="Efficacy figures",
+        ),
     log:
         "results/{cut}/logs/tlf_km_figure_{tlf}.log",
     wildcard_constraints:
@@ -68,7 +71,11 @@ rule tlf_forest:
     input:
         ard="results/{cut}/ard/ard.parquet",
     output:
-        "results/{cut}/tlf/14.2.2.svg",
+        report(
+            "results/{cut}/tlf/14.2.2.svg",
+            caption="../reports/captions/forest.rst",
+            category="Efficacy figures",
+        ),
     log:
         "results/{cut}/logs/tlf_forest.log",
     conda:
@@ -85,8 +92,16 @@ rule tlf_waterfall:
         adtr="results/{cut}/adam/adtr.parquet",
         adrs="results/{cut}/adam/adrs.parquet",
     output:
-        waterfall="results/{cut}/tlf/14.2.8-waterfall.svg",
-        spider="results/{cut}/tlf/14.2.8-spider.svg",
+        waterfall=report(
+            "results/{cut}/tlf/14.2.8-waterfall.svg",
+            caption="../reports/captions/waterfall.rst",
+            category="Efficacy figures",
+        ),
+        spider=report(
+            "results/{cut}/tlf/14.2.8-spider.svg",
+            caption="../reports/captions/spider.rst",
+            category="Efficacy figures",
+        ),
     log:
         "results/{cut}/logs/tlf_waterfall.log",
     conda:
@@ -103,7 +118,11 @@ rule tlf_swimmer:
         adrs="results/{cut}/adam/adrs.parquet",
         adtte="results/{cut}/adam/adtte.parquet",
     output:
-        "results/{cut}/tlf/14.2.8-swimmer.svg",
+        report(
+            "results/{cut}/tlf/14.2.8-swimmer.svg",
+            caption="../reports/captions/swimmer.rst",
+            category="Efficacy figures",
+        ),
     log:
         "results/{cut}/logs/tlf_swimmer.log",
     conda:
@@ -131,7 +150,6 @@ rule tlf_listing:
         study=config["study"],
         cut=cut_params,
         pipeline=PIPELINE,
-        templates=str(REPO / "reports"),
         code=code_hash(
             "scripts/tlf_listing.py",
             "reports/listing.html.j2",

@@ -1,5 +1,7 @@
 """Rule checks_report: every data-check finding of a cut as one readable HTML report."""
 
+from pathlib import Path
+
 from oncocsr.checks import SEVERITIES, read_findings
 from oncocsr.report import environment
 
@@ -19,7 +21,7 @@ for (severity, check_id), group in findings.groupby(["severity", "id"], sort=Fal
     )
 totals = {severity: int((findings["severity"] == severity).sum()) for severity in SEVERITIES}
 html = (
-    environment(snakemake.params.templates)
+    environment(Path(snakemake.scriptdir).parent / "reports")
     .get_template("checks.html.j2")
     .render(
         study=snakemake.params.study,

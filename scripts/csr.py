@@ -14,7 +14,7 @@ from oncocsr.tlf.render import NarrativeNumbers, footer, page_frame, render_figu
 from oncocsr.tlf.tables import TITLES
 
 params, inputs = snakemake.params, snakemake.input
-templates = Path(params.templates)
+templates = Path(snakemake.scriptdir).parent / "reports"
 ard = pd.read_parquet(inputs.ard)
 provenance = json.loads(Path(inputs.provenance).read_text(encoding="utf-8"))
 

@@ -1,17 +1,25 @@
-"""Rule provenance: every raw file and product of a cut -> provenance.json."""
+"""Rule provenance: every raw file and product of a cut -> provenance.json, its W3C PROV-JSON
+export, and the run log of job times (kept apart: provenance.json must not change between
+identical rebuilds)."""
 
+import json
 from pathlib import Path
 
-from oncocsr.provenance import build_provenance, write_provenance
+from oncocsr.provenance import build_provenance, prov_document, write_provenance
 
 params = snakemake.params
-document = build_provenance(
+document, run_log = build_provenance(
     raw=list(snakemake.input.raw),
     products=list(snakemake.input.products),
-    producers=params.producers,
+    code_hashes=params.code_hashes,
+    lock=snakemake.input.lock,
     cut=params.cut,
     pipeline=params.pipeline,
     config=params.config,
-    lock=Path(snakemake.scriptdir).parent / "requirements.lock",
+    repo=Path(snakemake.scriptdir).parent,
 )
-write_provenance(document, snakemake.output[0])
+write_provenance(document, snakemake.output.provenance)
+Path(snakemake.output.prov).write_text(prov_document(document), encoding="utf-8")
+Path(snakemake.output.run_log).write_text(
+    json.dumps(run_log, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+)

@@ -13,6 +13,7 @@ from oncocsr.tlf import listings
 from oncocsr.tlf.render import footer, page_frame, render_appendix, render_listing
 
 params, inputs, tlf = snakemake.params, snakemake.input, snakemake.wildcards.listing
+templates = Path(snakemake.scriptdir).parent / "reports"
 data = {name: pd.read_parquet(inputs[name]) for name in inputs.keys() if name != "checks"}
 listing = {
     "16.2.1": lambda: listings.tumour_response_listing(data["adrs"], data["adtr"]),
@@ -25,14 +26,14 @@ text = footer(
     sources=sources, rule="tlf_listing", cut=params.cut, input_sha256=inputs_sha256(inputs)
 )
 frame = page_frame(
-    study=params.study, cut=params.cut, pipeline=params.pipeline, template_dir=params.templates
+    study=params.study, cut=params.cut, pipeline=params.pipeline, template_dir=templates
 )
-full = render_listing(listing, footer_text=text, template_dir=params.templates)
+full = render_listing(listing, footer_text=text, template_dir=templates)
 pages = write_pdf(
-    render_appendix(full, tlf_id=tlf, frame=frame, template_dir=params.templates),
+    render_appendix(full, tlf_id=tlf, frame=frame, template_dir=templates),
     snakemake.output.appendix,
-    base_dir=params.templates,
-    allowed_roots=[Path(params.templates)],
+    base_dir=templates,
+    allowed_roots=[templates],
     epoch=int(pd.Timestamp(params.cut["cutoff"]).timestamp()),
 )
 if len(listing.rows) > params.max_rows:
@@ -44,7 +45,7 @@ if len(listing.rows) > params.max_rows:
     full = render_listing(
         listing,
         footer_text=text,
-        template_dir=params.templates,
+        template_dir=templates,
         max_rows=params.max_rows,
         appendix=appendix,
     )

@@ -23,6 +23,6 @@ text = footer(
     input_sha256=sha256_file(snakemake.input.ard),
 )
 Path(snakemake.output.html).write_text(
-    render_tables(tables, text, params.templates), encoding="utf-8"
+    render_tables(tables, text, Path(snakemake.scriptdir).parent / "reports"), encoding="utf-8"
 )
 Path(snakemake.output.rtf).write_text(table_rtf(tables, text), encoding="ascii")

@@ -107,6 +107,9 @@ def test_the_pipeline_gets_through_ingestion_and_checks(tmp_path):
     config["cuts"] = {"pharmaverse": dict(CONFIG["cuts"]["pharmaverse"], snapshot=str(SNAPSHOT))}
     path = tmp_path / "pharmaverse.yaml"
     path.write_text(yaml.safe_dump(config))
+    lock = [sys.executable, "-m", "oncocsr", "lock", "--cut", "pharmaverse", "--config", path]
+    locked = subprocess.run(lock, capture_output=True, text=True, cwd=tmp_path)
+    assert locked.returncode == 0, locked.stderr
     result = snakemake(
         "--directory",
         str(tmp_path),

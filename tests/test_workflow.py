@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ LISTING_MAX_ROWS = 300
 SUBJECT_ROW = re.compile(r"^\S+-\d{2}-\d{3} ", re.M)
 
 
-def make_project(tmp: Path, subjects: int, seed: int) -> Path:
+def make_project(tmp: Path, subjects: int, seed: int, *, lock: bool = True) -> Path:
     meta = simulate(subjects, seed, tmp / "sdtm", quiet=True)
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     # Relative to the working directory, so that two project folders build the same bytes.
@@ -38,7 +39,16 @@ def make_project(tmp: Path, subjects: int, seed: int) -> Path:
     config["report"]["listing_max_rows"] = LISTING_MAX_ROWS
     path = tmp / "config.yaml"
     path.write_text(yaml.safe_dump(config))
+    if lock:
+        lock_snapshot(tmp, path)
     return path
+
+
+def lock_snapshot(tmp: Path, config: Path) -> None:
+    """The data manager's lock of the snapshot (config/locks/primary.lock.json)."""
+    command = [sys.executable, "-m", "oncocsr", "lock", "--cut", "primary", "--config", config]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
+    assert result.returncode == 0, result.stderr
 
 
 def snakemake(tmp: Path, config: Path, *args: str) -> subprocess.CompletedProcess:
@@ -133,7 +143,10 @@ def test_report_has_every_tlf_bookmarked_and_listed_with_its_page(built):
 
 def test_a_rebuild_in_another_folder_gives_the_same_bytes(built, tmp_path):
     tmp, _ = built
-    config = make_project(tmp_path, 60, 3)
+    config = make_project(tmp_path, 60, 3, lock=False)
+    # The same snapshot under the same lock (a new lock would carry its own lock time).
+    (tmp_path / "config/locks").mkdir(parents=True)
+    shutil.copy2(tmp / "config/locks/primary.lock.json", tmp_path / "config/locks")
     result = snakemake(tmp_path, config)
     assert result.returncode == 0, result.stderr[-3000:]
     provenance = json.loads((tmp / "results/primary/provenance.json").read_text())
@@ -165,8 +178,9 @@ def test_provenance_hashes_every_product(built):
     rules = {entry["path"]: entry["rule"] for entry in provenance["outputs"]}
     assert rules["results/primary/adam/adrs.parquet"] == "adrs"
     assert rules["results/primary/tlf/14.2.2.svg"] == "tlf_forest"
+    # Every file of the snapshot, as the data lock lists them (simulation.json included).
     assert {entry["path"] for entry in provenance["raw"]} == {
-        f"sdtm/{path.name}" for path in (tmp / "sdtm").iterdir() if path.suffix == ".xpt"
+        f"sdtm/{path.name}" for path in (tmp / "sdtm").iterdir()
     }
 
 
@@ -248,8 +262,10 @@ def empty_ex(folder: Path) -> str:
     ],
 )
 def test_data_check_error_stops_the_run_before_adam(tmp_path, fault, check_id):
-    config = make_project(tmp_path, 12, 4)
+    config = make_project(tmp_path, 12, 4, lock=False)
     needle = fault(tmp_path / "sdtm")
+    # The broken snapshot is what the data manager locked: the data checks must catch it.
+    lock_snapshot(tmp_path, config)
     raw = {path.name: sha256_file(path) for path in (tmp_path / "sdtm").iterdir()}
     result = snakemake(tmp_path, config)
     assert result.returncode != 0
