@@ -10,6 +10,10 @@ rule adsl:
         "results/{cut}/logs/adsl.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(30, base=1000),
+        runtime=runtime_min(0.2),
     params:
         cut=cut_params,
         reference_start=config["reference_start"],
@@ -33,6 +37,10 @@ rule adrs:
         "results/{cut}/logs/adrs.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(30, base=1000),
+        runtime=runtime_min(0.2),
     params:
         cut=cut_params,
         response=config["response"],
@@ -58,6 +66,10 @@ rule adtte:
         "results/{cut}/logs/adtte.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(30, base=1000),
+        runtime=runtime_min(0.2),
     params:
         cut=cut_params,
         pfs=config["pfs"],
@@ -81,6 +93,10 @@ rule adtr:
         "results/{cut}/logs/adtr.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(30, base=1000),
+        runtime=runtime_min(0.2),
     params:
         cut=cut_params,
         evaluator=config["response"]["evaluator"],
@@ -104,6 +120,10 @@ rule adae:
         "results/{cut}/logs/adae.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(30, base=1000),
+        runtime=runtime_min(0.2),
     params:
         cut=cut_params,
         window_days=config["safety"]["teae_window_days"],
@@ -127,6 +147,10 @@ rule adex:
         "results/{cut}/logs/adex.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(30, base=1000),
+        runtime=runtime_min(0.2),
     params:
         cut=cut_params,
         exposure=config["exposure"],

@@ -17,6 +17,10 @@ rule ard_response:
         "results/{cut}/logs/ard_response.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.1),
     params:
         design=config["design"],
         conf_level=config["km"]["conf_level"],
@@ -39,6 +43,10 @@ rule ard_km:
         paramcd="PFS|PFS2|OS|DOR",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.1),
     params:
         km=config["km"],
         code=code_hash(
@@ -60,6 +68,10 @@ rule ard_safety:
         "results/{cut}/logs/ard_safety.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.1),
     params:
         code=code_hash("scripts/ard_safety.py", *library("safety", "ard", "io")),
     script:
@@ -77,6 +89,10 @@ rule ard_subgroups:
         "results/{cut}/logs/ard_subgroups.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.1),
     params:
         km=config["km"],
         code=code_hash(
@@ -96,6 +112,10 @@ rule ard_baseline:
         "results/{cut}/logs/ard_baseline.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.1),
     params:
         code=code_hash("scripts/ard_baseline.py", *library("baseline", "ard", "io")),
     script:
@@ -114,6 +134,10 @@ rule ard_combine:
         "results/{cut}/logs/ard_combine.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(5, base=500),
+        runtime=runtime_min(0.02),
     params:
         code=code_hash("scripts/ard_combine.py", *library("ard")),
     script:

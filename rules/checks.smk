@@ -11,6 +11,10 @@ rule cross_checks:
         "results/{cut}/logs/cross_checks.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(6, base=500),
+        runtime=runtime_min(0.05),
     params:
         raw=lambda wildcards: snapshot_files(wildcards.cut),
         unknown=lambda wildcards: unknown_files(wildcards.cut),
@@ -35,6 +39,10 @@ rule checks_report:
         "results/{cut}/logs/checks_report.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(3, base=500),
+        runtime=runtime_min(0.02),
     params:
         cut=cut_params,
         study=config["study"],
@@ -61,6 +69,10 @@ rule checks_gate:
         "results/{cut}/logs/checks_gate.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(2, base=300),
+        runtime=runtime_min(0.01),
     params:
         code=code_hash("scripts/checks_gate.py", *library("checks")),
     script:

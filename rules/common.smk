@@ -39,6 +39,26 @@ def code_hash(*paths):
     return digest.hexdigest()
 
 
+def memory_mb(per_input_mb, base):
+    """Memory of a job, growing with its inputs: pandas holds several working copies of a table
+    (peaks measured at 100,000 subjects in benchmarks/README.md), for cluster schedulers.
+    """
+
+    def mem_mb(wildcards, input):
+        return int(base + per_input_mb * input.size_mb)
+
+    return mem_mb
+
+
+def runtime_min(per_input_mb, base=5):
+    """Wall-time limit of a job in minutes, growing with its inputs, with a generous margin."""
+
+    def runtime(wildcards, input):
+        return int(base + per_input_mb * input.size_mb)
+
+    return runtime
+
+
 def library(*modules):
     """Paths of the ``oncocsr`` modules a rule imports, for ``code_hash``."""
     return [f"oncocsr/{module}.py" for module in modules]

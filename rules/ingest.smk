@@ -8,6 +8,10 @@ rule ingest_domain:
         "results/{cut}/logs/ingest_{domain}.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(4, base=500),
+        runtime=runtime_min(0.05),
     params:
         cut=cut_params,
         code=code_hash("scripts/ingest.py", *library("io", "dates", "ingest", "checks")),

@@ -11,6 +11,10 @@ rule provenance:
         "results/{cut}/logs/provenance.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(0, base=500),
+        runtime=runtime_min(0.02),
     params:
         code_hashes=lambda wildcards: {
             step.name: step.params.code

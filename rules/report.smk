@@ -20,6 +20,10 @@ rule csr:
         "results/{cut}/logs/csr.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(10, base=1500),
+        runtime=runtime_min(0.1),
     params:
         study=config["study"],
         design=config["design"],

@@ -28,6 +28,10 @@ rule tlf_table:
         tlf="|".join(re.escape(tlf) for tlf in TABLES),
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(5, base=500),
+        runtime=runtime_min(0.02),
     params:
         sources=lambda wildcards: TABLES[wildcards.tlf],
         p0=config["design"]["p0"],
@@ -59,6 +63,10 @@ rule tlf_km_figure:
         tlf="|".join(re.escape(tlf) for tlf in KM_FIGURES),
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.1),
     params:
         spec=lambda wildcards: KM_FIGURES[wildcards.tlf],
         conf_level=config["km"]["conf_level"],
@@ -80,6 +88,10 @@ rule tlf_forest:
         "results/{cut}/logs/tlf_forest.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(5, base=500),
+        runtime=runtime_min(0.02),
     params:
         p0=config["design"]["p0"],
         code=code_hash("scripts/tlf_forest.py", *TLF_CODE, *library("tlf/figures")),
@@ -106,6 +118,10 @@ rule tlf_waterfall:
         "results/{cut}/logs/tlf_waterfall.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.1),
     params:
         code=code_hash("scripts/tlf_waterfall.py", *TLF_CODE, *library("tlf/figures")),
     script:
@@ -127,6 +143,10 @@ rule tlf_swimmer:
         "results/{cut}/logs/tlf_swimmer.log",
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.1),
     params:
         code=code_hash("scripts/tlf_swimmer.py", *TLF_CODE, *library("tlf/figures")),
     script:
@@ -145,6 +165,10 @@ rule tlf_listing:
         listing="|".join(re.escape(listing) for listing in LISTINGS),
     conda:
         ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(40, base=1000),
+        runtime=runtime_min(1.0),
     params:
         max_rows=config["report"]["listing_max_rows"],
         study=config["study"],
