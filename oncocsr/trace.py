@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import json
 import os
 import re
-import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -59,53 +59,13 @@ def read_provenance(results_dir: str | Path) -> dict:
 
 # --- verify -----------------------------------------------------------------------------------
 
-_STREAM = re.compile(rb"(?<!\d)(\d+) \d+ obj\s*<<((?:(?!endobj).)*?)>>\s*stream\r?\n", re.S)
-_PLAIN_OBJECT = re.compile(rb"(?<!\d)\d+ \d+ obj((?:(?!endobj|stream).)*)endobj", re.S)
-_EMBEDDED_REF = re.compile(rb"/EF\s*<<[^>]*?/F\s+(\d+)\s+\d+\s+R")
-
-
-def _stream_data(pdf: bytes, match: re.Match) -> bytes | None:
-    header, start = match.group(2), match.end()
-    length = re.search(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)", header)
-    raw = (
-        pdf[start : start + int(length.group(1))] if length else pdf[start:].split(b"endstream")[0]
-    )
-    filters = re.findall(rb"/(\w+Decode)\b", header)
-    if not filters:
-        return raw
-    if filters != [b"FlateDecode"]:
-        return None
-    try:
-        return zlib.decompress(raw)
-    except zlib.error:
-        return None
-
 
 def pdf_attachment(pdf: bytes, name: str) -> bytes | None:
-    """The bytes of the file attached to a PDF under ``name``, or None when there is none.
+    """The bytes of the file attached to a PDF under ``name``, or None when there is none."""
+    from pypdf import PdfReader
 
-    A reader of just what WeasyPrint writes (Flate-compressed or plain streams, file
-    specifications possibly inside object streams), because pypdf is only a test dependency.
-    """
-    streams: dict[int, bytes | None] = {}
-    dictionaries = [match.group(1) for match in _PLAIN_OBJECT.finditer(pdf)]
-    for match in _STREAM.finditer(pdf):
-        data = _stream_data(pdf, match)
-        streams[int(match.group(1))] = data
-        if data is not None and re.search(rb"/Type\s*/ObjStm", match.group(2)):
-            first = int(re.search(rb"/First\s+(\d+)", match.group(2)).group(1))
-            offsets = [int(n) for n in data[:first].split()[1::2]]
-            bounds = [*offsets[1:], len(data) - first]
-            dictionaries += [
-                data[first + a : first + b] for a, b in zip(offsets, bounds, strict=True)
-            ]
-    quoted = re.escape(name.encode("latin-1"))
-    for text in dictionaries:
-        if b"/Filespec" in text and re.search(rb"/(?:UF|F)\s*\(" + quoted + rb"\)", text):
-            reference = _EMBEDDED_REF.search(text)
-            if reference:
-                return streams.get(int(reference.group(1)))
-    return None
+    attached = PdfReader(io.BytesIO(pdf)).attachments.get(name)
+    return attached[0] if attached else None
 
 
 @dataclass(frozen=True)
