@@ -388,6 +388,23 @@ def _columns(names: list[str], totals: dict[str, float]) -> list[str]:
     return [f"{g} (N={int(totals[g])})" for g in names]
 
 
+def _adsl_table(
+    ard: pd.DataFrame, tlf_id: str, analysis: str, flag: str, population: str
+) -> tuple[ResultLookup, list[str], Table]:
+    """The lookup, groups and empty table of a subject-level (ADSL) table, whose column headers
+    give the N of the analysis set ``flag``."""
+    value = ResultLookup(ard)
+    names = groups(ard, analysis)
+    totals = _header(value, analysis, flag, names)
+    table = Table(
+        tlf_id=tlf_id,
+        title=TITLES[tlf_id],
+        population=POPULATION_NAMES[population],
+        columns=_columns(names, totals),
+    )
+    return value, names, table
+
+
 def _count_cells(value, analysis: str, variable: str, names: list[str]) -> list[str]:
     return [
         fmt_n_pct(value(analysis, g, variable, "n"), value(analysis, g, variable, "N"))
@@ -418,16 +435,8 @@ def _levels_rows(
 
 def disposition_table(ard: pd.DataFrame) -> Table:
     """Table 14.1.1: subject disposition (enrolled set; analysis DISPOSITION)."""
-    value = ResultLookup(ard)
     analysis = "DISPOSITION"
-    names = groups(ard, analysis)
-    totals = _header(value, analysis, "ENRLFL", names)
-    table = Table(
-        tlf_id="14.1.1",
-        title=TITLES["14.1.1"],
-        population=POPULATION_NAMES["ENR"],
-        columns=_columns(names, totals),
-    )
+    value, names, table = _adsl_table(ard, "14.1.1", analysis, "ENRLFL", "ENR")
     table.rows += [
         {"label": "Enrolled", "cells": _count_cells(value, analysis, "ENRLFL=Y", names)},
         {
@@ -463,16 +472,8 @@ def disposition_table(ard: pd.DataFrame) -> Table:
 
 def analysis_sets_table(ard: pd.DataFrame) -> Table:
     """Table 14.1.2: subjects in each analysis set, n (% of enrolled) (analysis ANALYSIS-SETS)."""
-    value = ResultLookup(ard)
     analysis = "ANALYSIS-SETS"
-    names = groups(ard, analysis)
-    totals = _header(value, analysis, "ENRLFL", names)
-    table = Table(
-        tlf_id="14.1.2",
-        title=TITLES["14.1.2"],
-        population=POPULATION_NAMES["ENR"],
-        columns=_columns(names, totals),
-    )
+    value, names, table = _adsl_table(ard, "14.1.2", analysis, "ENRLFL", "ENR")
     table.rows += [
         {"label": label, "cells": _count_cells(value, analysis, f"{flag}=Y", names)}
         for flag, label in ANALYSIS_SETS.items()
@@ -491,15 +492,7 @@ def _characteristics_table(
     ard: pd.DataFrame, tlf_id: str, analysis: str, continuous: tuple[str, str], categorical
 ) -> Table:
     """A full-analysis-set table of one continuous variable then categorical ones."""
-    value = ResultLookup(ard)
-    names = groups(ard, analysis)
-    totals = _header(value, analysis, "FASFL", names)
-    table = Table(
-        tlf_id=tlf_id,
-        title=TITLES[tlf_id],
-        population=POPULATION_NAMES["FAS"],
-        columns=_columns(names, totals),
-    )
+    value, names, table = _adsl_table(ard, tlf_id, analysis, "FASFL", "FAS")
     present = set(ard.loc[ard["analysis_id"] == analysis, "variable"])
     variable, label = continuous
     if variable in present:
