@@ -3,12 +3,8 @@
 # Run by hand from the repository root: bash benchmarks/bundled.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# A clone of the committed tree, so that the figures belong to a commit.
-git clone -q . "$work/repo"
-cd "$work/repo"
-report() { grep -E "Elapsed \(wall clock\)|User time|System time|Maximum resident" "$1" | sed 's/^\s*/    /'; }
+# shellcheck source=benchmarks/clone.sh
+. benchmarks/clone.sh
 /usr/bin/time -v snakemake --cores 4 --quiet all >/dev/null 2>"$work/clean.txt" || { cat "$work/clean.txt"; exit 1; }
 echo "bundled study from clean (snakemake --cores 4):"; report "$work/clean.txt"
 /usr/bin/time -v snakemake --cores 4 --quiet all >/dev/null 2>"$work/noop.txt"

@@ -4,11 +4,8 @@
 # Run by hand from the repository root: bash benchmarks/csr.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-git clone -q . "$work/repo"
-cd "$work/repo"
-report() { grep -E "Elapsed \(wall clock\)|User time|System time|Maximum resident" "$1" | sed 's/^\s*/    /'; }
+# shellcheck source=benchmarks/clone.sh
+. benchmarks/clone.sh
 snakemake --cores 4 --quiet all >/dev/null
 for run in 1 2 3; do
   /usr/bin/time -v snakemake --cores 1 --quiet --forcerun csr results/primary/csr.pdf \
