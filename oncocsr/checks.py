@@ -17,9 +17,8 @@ import pandera.pandas as pa
 import yaml
 
 from oncocsr.dates import parse_iso8601_factorized
+from oncocsr.findings import COLUMNS, sort_findings
 
-SEVERITIES = ("error", "warning", "info")
-COLUMNS = ["id", "severity", "file", "variable", "usubjid", "seq", "value", "message"]
 MAX_TEXT = 200
 MAX_VALUE_SHOWN = 200
 # Variables any domain may carry (SDTMIG general observation classes), without the prefix.
@@ -369,53 +368,3 @@ def variable_findings(frame: pd.DataFrame, spec: dict, file: str, factors: dict)
                     )
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-
-
-def sort_findings(found: pd.DataFrame) -> pd.DataFrame:
-    """Findings in a stable order: severity, id, subject, sequence number, value."""
-    if found.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    order = found["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-    seq = pd.to_numeric(found["seq"], errors="coerce").fillna(-1)
-    found = found.assign(_o=order, _s=seq).sort_values(
-        ["_o", "id", "variable", "usubjid", "_s", "value"], kind="stable"
-    )
-    return found.drop(columns=["_o", "_s"]).drop_duplicates().reset_index(drop=True)[COLUMNS]
-
-
-def format_finding(item: dict) -> str:
-    """One line naming file, variable, subject, sequence number and value."""
-    where = f"{item['file']}: {item['variable']}" if item["variable"] else item["file"]
-    if item["usubjid"]:
-        where += f" USUBJID={item['usubjid']}"
-    if item["seq"]:
-        where += f" SEQ={item['seq']}"
-    value = f" value={item['value']!r}" if item["value"] != "" else ""
-    return f"[{item['severity']}] {item['id']} {where}{value}: {item['message']}"
-
-
-def write_findings(path: str | Path, summary: dict, found: pd.DataFrame) -> None:
-    """A domain's (or the cross-checks') findings as JSON with counts per severity."""
-    import json
-
-    found = sort_findings(found)
-    counts = {severity: int((found["severity"] == severity).sum()) for severity in SEVERITIES}
-    document = {**summary, "counts": counts, "findings": found.to_dict("records")}
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=1, sort_keys=True, ensure_ascii=False)
-        handle.write("\n")
-
-
-def read_findings(paths) -> tuple[list[dict], pd.DataFrame]:
-    """Summaries and all findings of several checks JSON files."""
-    import json
-
-    summaries, frames = [], []
-    for path in paths:
-        with open(path, encoding="utf-8") as handle:
-            document = json.load(handle)
-        frames.append(pd.DataFrame(document.pop("findings"), columns=COLUMNS))
-        summaries.append(document)
-    frames = [frame for frame in frames if not frame.empty]
-    found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
-    return summaries, sort_findings(found)

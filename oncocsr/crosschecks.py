@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.adam.adsl import derive_consent_date
-from oncocsr.checks import COLUMNS, finding, records_findings, sort_findings
+from oncocsr.checks import finding, records_findings
 from oncocsr.dates import impute_date, to_date
+from oncocsr.findings import COLUMNS, sort_findings
 
 # Domains whose records happen on study, after consent (prior history in MH/CM may predate it).
 ON_STUDY_DATES = {"AE": "AESTDTC", "EX": "EXSTDTC", "RS": "RSDTC", "TR": "TRDTC", "TU": "TUDTC"}

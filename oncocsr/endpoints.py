@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 
 from oncocsr import ard
+from oncocsr.adam.adrs import BOR_CATEGORIES
 from oncocsr.dates import DAYS_PER_MONTH
 from oncocsr.stats.binomial import response_rate
 from oncocsr.stats.km import km_summary
 from oncocsr.stats.simon import search_designs, two_stage_inference
 
-BOR_CATEGORIES = ["CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE", "MISSING"]
 RESPONSE = ["CR", "PR"]
 DISEASE_CONTROL = ["CR", "PR", "SD", "NON-CR/NON-PD"]
 POPULATIONS = {"FAS": "FASFL", "EFF": "EFFFL"}

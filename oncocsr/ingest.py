@@ -7,16 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oncocsr.checks import (
-    COLUMNS,
-    check_domain,
-    finding,
-    load_spec,
-    records_findings,
-    sort_findings,
-    spec_path,
-)
+from oncocsr.checks import check_domain, finding, load_spec, records_findings, spec_path
 from oncocsr.dates import impute_date
+from oncocsr.findings import COLUMNS, sort_findings
 from oncocsr.io import SDTM_EXTENSIONS, SDTMReadError, read_sdtm_file
 
 # The date that places a record in time, per domain, for the data cut. DM, SUPPxx and MH

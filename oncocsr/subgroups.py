@@ -6,8 +6,6 @@ import pandas as pd
 
 from oncocsr import ard
 from oncocsr.dates import DAYS_PER_MONTH
-from oncocsr.stats.binomial import response_rate
-from oncocsr.stats.km import km_summary
 
 SUBGROUPS = {
     "AGEGR1": "Age group",
@@ -29,6 +27,11 @@ def subgroup_ard(
     input_sha256: str,
 ) -> pd.DataFrame:
     """Per subgroup level (FAS): confirmed ORR with its exact CI, and PFS median with its CI."""
+    # Imported here, not at the top: the TLF rules read SUBGROUPS and would otherwise load scipy
+    # and lifelines (about 0.8 s) at every start.
+    from oncocsr.stats.binomial import response_rate
+    from oncocsr.stats.km import km_summary
+
     fas = adsl[adsl["FASFL"] == "Y"]
     cbor = adrs[(adrs["PARAMCD"] == "CBOR") & (adrs["FASFL"] == "Y")].set_index("USUBJID")
     pfs = adtte[(adtte["PARAMCD"] == "PFS") & (adtte["FASFL"] == "Y")].set_index("USUBJID")

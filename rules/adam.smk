@@ -17,11 +17,7 @@ rule adsl:
     params:
         cut=cut_params,
         reference_start=config["reference_start"],
-        code=code_hash(
-            "scripts/adsl.py",
-            "schemas/adam.yaml",
-            *library("adam/adsl", "adam/common", "dates", "io", "adam/contracts"),
-        ),
+        code=code_hash("scripts/adsl.py", "schemas/adam.yaml"),
     script:
         "../scripts/adsl.py"
 
@@ -45,11 +41,7 @@ rule adrs:
         cut=cut_params,
         response=config["response"],
         window_days=config["orr"]["window_days"],
-        code=code_hash(
-            "scripts/adrs.py",
-            "schemas/adam.yaml",
-            *library("adam/adrs", "adam/common", "dates", "io", "adam/contracts"),
-        ),
+        code=code_hash("scripts/adrs.py", "schemas/adam.yaml"),
     script:
         "../scripts/adrs.py"
 
@@ -73,11 +65,7 @@ rule adtte:
     params:
         cut=cut_params,
         pfs=config["pfs"],
-        code=code_hash(
-            "scripts/adtte.py",
-            "schemas/adam.yaml",
-            *library("adam/adtte", "dates", "io", "adam/contracts"),
-        ),
+        code=code_hash("scripts/adtte.py", "schemas/adam.yaml"),
     script:
         "../scripts/adtte.py"
 
@@ -100,11 +88,7 @@ rule adtr:
     params:
         cut=cut_params,
         evaluator=config["response"]["evaluator"],
-        code=code_hash(
-            "scripts/adtr.py",
-            "schemas/adam.yaml",
-            *library("adam/adtr", "adam/common", "dates", "io", "adam/contracts"),
-        ),
+        code=code_hash("scripts/adtr.py", "schemas/adam.yaml"),
     script:
         "../scripts/adtr.py"
 
@@ -127,11 +111,7 @@ rule adae:
     params:
         cut=cut_params,
         window_days=config["safety"]["teae_window_days"],
-        code=code_hash(
-            "scripts/adae.py",
-            "schemas/adam.yaml",
-            *library("adam/adae", "dates", "io", "adam/contracts"),
-        ),
+        code=code_hash("scripts/adae.py", "schemas/adam.yaml"),
     script:
         "../scripts/adae.py"
 
@@ -154,10 +134,6 @@ rule adex:
     params:
         cut=cut_params,
         exposure=config["exposure"],
-        code=code_hash(
-            "scripts/adex.py",
-            "schemas/adam.yaml",
-            *library("adam/adex", "dates", "io", "adam/contracts"),
-        ),
+        code=code_hash("scripts/adex.py", "schemas/adam.yaml"),
     script:
         "../scripts/adex.py"

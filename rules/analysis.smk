@@ -1,9 +1,10 @@
+KM_PARAMS = ["PFS", "PFS2", "OS", "DOR"]
 ARD_FILES = [
     "baseline",
     "response",
     "safety",
     "subgroups",
-    *(f"km_{paramcd}" for paramcd in ["PFS", "PFS2", "OS", "DOR"]),
+    *(f"km_{paramcd}" for paramcd in KM_PARAMS),
     "ard",
 ]
 
@@ -24,23 +25,20 @@ rule ard_response:
     params:
         design=config["design"],
         conf_level=config["km"]["conf_level"],
-        code=code_hash(
-            "scripts/ard_response.py",
-            *library("endpoints", "ard", "stats/binomial", "stats/simon"),
-        ),
+        code=code_hash("scripts/ard_response.py"),
     script:
         "../scripts/ard_response.py"
 
 
+# One job for the four time-to-event parameters: they share ADTTE and the KM settings, so
+# they always rerun together, and one process saves three starts of lifelines and scipy.
 rule ard_km:
     input:
         adtte="results/{cut}/adam/adtte.parquet",
     output:
-        "results/{cut}/ard/km_{paramcd}.parquet",
+        expand("results/{{cut}}/ard/km_{paramcd}.parquet", paramcd=KM_PARAMS),
     log:
-        "results/{cut}/logs/ard_km_{paramcd}.log",
-    wildcard_constraints:
-        paramcd="PFS|PFS2|OS|DOR",
+        "results/{cut}/logs/ard_km.log",
     conda:
         ENVIRONMENT
     threads: 1
@@ -49,10 +47,8 @@ rule ard_km:
         runtime=runtime_min(0.1),
     params:
         km=config["km"],
-        code=code_hash(
-            "scripts/ard_km.py",
-            *library("endpoints", "ard", "stats/km", "stats/binomial", "stats/simon"),
-        ),
+        paramcds=KM_PARAMS,
+        code=code_hash("scripts/ard_km.py"),
     script:
         "../scripts/ard_km.py"
 
@@ -73,7 +69,7 @@ rule ard_safety:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        code=code_hash("scripts/ard_safety.py", *library("safety", "ard", "io")),
+        code=code_hash("scripts/ard_safety.py"),
     script:
         "../scripts/ard_safety.py"
 
@@ -95,10 +91,7 @@ rule ard_subgroups:
         runtime=runtime_min(0.1),
     params:
         km=config["km"],
-        code=code_hash(
-            "scripts/ard_subgroups.py",
-            *library("subgroups", "ard", "io", "stats/binomial", "stats/km"),
-        ),
+        code=code_hash("scripts/ard_subgroups.py"),
     script:
         "../scripts/ard_subgroups.py"
 
@@ -117,7 +110,7 @@ rule ard_baseline:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        code=code_hash("scripts/ard_baseline.py", *library("baseline", "ard", "io")),
+        code=code_hash("scripts/ard_baseline.py"),
     script:
         "../scripts/ard_baseline.py"
 
@@ -139,6 +132,6 @@ rule ard_combine:
         mem_mb=memory_mb(5, base=500),
         runtime=runtime_min(0.02),
     params:
-        code=code_hash("scripts/ard_combine.py", *library("ard")),
+        code=code_hash("scripts/ard_combine.py"),
     script:
         "../scripts/ard_combine.py"

@@ -18,10 +18,7 @@ rule cross_checks:
     params:
         raw=lambda wildcards: snapshot_files(wildcards.cut),
         unknown=lambda wildcards: unknown_files(wildcards.cut),
-        code=code_hash(
-            "scripts/cross_checks.py",
-            *library("crosschecks", "checks", "dates", "adam/adsl", "adam/common"),
-        ),
+        code=code_hash("scripts/cross_checks.py"),
     script:
         "../scripts/cross_checks.py"
 
@@ -46,11 +43,7 @@ rule checks_report:
     params:
         cut=cut_params,
         study=config["study"],
-        code=code_hash(
-            "scripts/checks_report.py",
-            "reports/checks.html.j2",
-            *library("checks", "report"),
-        ),
+        code=code_hash("scripts/checks_report.py", "reports/checks.html.j2"),
     script:
         "../scripts/checks_report.py"
 
@@ -74,6 +67,6 @@ rule checks_gate:
         mem_mb=memory_mb(2, base=300),
         runtime=runtime_min(0.01),
     params:
-        code=code_hash("scripts/checks_gate.py", *library("checks")),
+        code=code_hash("scripts/checks_gate.py"),
     script:
         "../scripts/checks_gate.py"

@@ -1,4 +1,6 @@
+import ast
 import fcntl
+import functools
 import hashlib
 import os
 import re
@@ -30,13 +32,45 @@ wildcard_constraints:
     domain=r"(?!(?:cross|gate)\b)[a-z0-9]+",
 
 
-def code_hash(*paths):
-    """Content hash of the code a rule runs, plus the dependency lock (DESIGN.md, caching)."""
+def code_hash(script, *data):
+    """Content hash of a rule's code: its script, the ``oncocsr`` modules the script imports
+    (``oncocsr_modules``), the templates or specs in ``data``, and the dependency lock (DESIGN.md,
+    caching)."""
     digest = hashlib.sha256()
-    for path in sorted({*paths, "requirements.lock"}):
+    for path in sorted({script, *oncocsr_modules(script), *data, "requirements.lock"}):
         digest.update(path.encode())
         digest.update((REPO / path).read_bytes())
     return digest.hexdigest()
+
+
+@functools.cache
+def oncocsr_modules(path):
+    """Repository paths of the ``oncocsr`` modules (and their packages) a Python file imports,
+    transitively, imports inside functions included. Read from the syntax tree, so a module
+    that a rule's code uses can never be left out of its hash by hand."""
+    found = set()
+    for node in ast.walk(ast.parse((REPO / path).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            # "from oncocsr.tlf import listings" imports the submodule oncocsr.tlf.listings.
+            names = [
+                node.module,
+                *(f"{node.module}.{alias.name}" for alias in node.names),
+            ]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] != "oncocsr":
+                continue
+            for depth in range(1, len(parts) + 1):
+                stem = "/".join(parts[:depth])
+                for module in (f"{stem}/__init__.py", f"{stem}.py"):
+                    if (REPO / module).is_file() and module not in found:
+                        found.add(module)
+                        found.update(oncocsr_modules(module))
+    return frozenset(found)
 
 
 def memory_mb(per_input_mb, base):
@@ -57,11 +91,6 @@ def runtime_min(per_input_mb, base=5):
         return int(base + per_input_mb * input.size_mb)
 
     return runtime
-
-
-def library(*modules):
-    """Paths of the ``oncocsr`` modules a rule imports, for ``code_hash``."""
-    return [f"oncocsr/{module}.py" for module in modules]
 
 
 def snapshot_files(cut):

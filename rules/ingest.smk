@@ -14,6 +14,6 @@ rule ingest_domain:
         runtime=runtime_min(0.05),
     params:
         cut=cut_params,
-        code=code_hash("scripts/ingest.py", *library("io", "dates", "ingest", "checks")),
+        code=code_hash("scripts/ingest.py"),
     script:
         "../scripts/ingest.py"

@@ -24,6 +24,6 @@ rule provenance:
         cut=cut_params,
         pipeline=PIPELINE,
         config=config,
-        code=code_hash("scripts/provenance.py", *library("provenance", "io")),
+        code=code_hash("scripts/provenance.py"),
     script:
         "../scripts/provenance.py"

@@ -37,8 +37,6 @@ rule csr:
             "reports/base.html.j2",
             "reports/csr.css",
             "reports/figure.html.j2",
-            *TLF_CODE,
-            *library("checks", "io"),
         ),
     script:
         "../scripts/csr.py"

@@ -2,65 +2,47 @@ KM_FIGURES = {
     "14.2.5": {"paramcd": "PFS", "label": "Progression-free survival"},
     "14.2.7": {"paramcd": "OS", "label": "Overall survival"},
 }
-TLF_CODE = library(
-    "tlf/tables",
-    "tlf/render",
-    "tlf/catalog",
-    "tlf/listings",
-    "report",
-    "ard",
-    "baseline",
-    "safety",
-    "subgroups",
-    "endpoints",
-)
 
 
-rule tlf_table:
+# One job writes every section 14 table: they all read the one ARD, so any change reruns all of
+# them anyway, and one process instead of sixteen saves ~2 s of imports per table.
+rule tlf_tables:
     input:
         ard="results/{cut}/ard/ard.parquet",
     output:
-        html="results/{cut}/tlf/{tlf}.html",
-        rtf="results/{cut}/tlf/{tlf}.rtf",
+        html=expand("results/{{cut}}/tlf/{tlf}.html", tlf=sorted(TABLES)),
+        rtf=expand("results/{{cut}}/tlf/{tlf}.rtf", tlf=sorted(TABLES)),
     log:
-        "results/{cut}/logs/tlf_table_{tlf}.log",
-    wildcard_constraints:
-        tlf="|".join(re.escape(tlf) for tlf in TABLES),
+        "results/{cut}/logs/tlf_tables.log",
     conda:
         ENVIRONMENT
     threads: 1
     resources:
         mem_mb=memory_mb(5, base=500),
-        runtime=runtime_min(0.02),
+        runtime=runtime_min(0.1),
     params:
-        sources=lambda wildcards: TABLES[wildcards.tlf],
+        sources=TABLES,
         p0=config["design"]["p0"],
         landmarks=config["km"]["landmarks_months"],
         cut=cut_params,
-        code=code_hash(
-            "scripts/tlf_table.py",
-            "reports/table.html.j2",
-            *TLF_CODE,
-            *library("tlf/rtf"),
-        ),
+        code=code_hash("scripts/tlf_tables.py", "reports/table.html.j2"),
     script:
-        "../scripts/tlf_table.py"
+        "../scripts/tlf_tables.py"
 
 
-rule tlf_km_figure:
+# Both KM figures in one job, which imports lifelines and matplotlib once.
+rule tlf_km_figures:
     input:
         adtte="results/{cut}/adam/adtte.parquet",
         ard="results/{cut}/ard/ard.parquet",
     output:
         report(
-            "results/{cut}/tlf/{tlf}.svg",
+            expand("results/{{cut}}/tlf/{tlf}.svg", tlf=sorted(KM_FIGURES)),
             caption="../reports/captions/km.rst",
             category="Efficacy figures",
         ),
     log:
-        "results/{cut}/logs/tlf_km_figure_{tlf}.log",
-    wildcard_constraints:
-        tlf="|".join(re.escape(tlf) for tlf in KM_FIGURES),
+        "results/{cut}/logs/tlf_km_figures.log",
     conda:
         ENVIRONMENT
     threads: 1
@@ -68,11 +50,11 @@ rule tlf_km_figure:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        spec=lambda wildcards: KM_FIGURES[wildcards.tlf],
+        figures=KM_FIGURES,
         conf_level=config["km"]["conf_level"],
-        code=code_hash("scripts/tlf_km_figure.py", *TLF_CODE, *library("tlf/figures")),
+        code=code_hash("scripts/tlf_km_figures.py"),
     script:
-        "../scripts/tlf_km_figure.py"
+        "../scripts/tlf_km_figures.py"
 
 
 rule tlf_forest:
@@ -94,7 +76,7 @@ rule tlf_forest:
         runtime=runtime_min(0.02),
     params:
         p0=config["design"]["p0"],
-        code=code_hash("scripts/tlf_forest.py", *TLF_CODE, *library("tlf/figures")),
+        code=code_hash("scripts/tlf_forest.py"),
     script:
         "../scripts/tlf_forest.py"
 
@@ -123,7 +105,7 @@ rule tlf_waterfall:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        code=code_hash("scripts/tlf_waterfall.py", *TLF_CODE, *library("tlf/figures")),
+        code=code_hash("scripts/tlf_waterfall.py"),
     script:
         "../scripts/tlf_waterfall.py"
 
@@ -148,7 +130,7 @@ rule tlf_swimmer:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        code=code_hash("scripts/tlf_swimmer.py", *TLF_CODE, *library("tlf/figures")),
+        code=code_hash("scripts/tlf_swimmer.py"),
     script:
         "../scripts/tlf_swimmer.py"
 
@@ -180,8 +162,6 @@ rule tlf_listing:
             "reports/appendix.html.j2",
             "reports/base.html.j2",
             "reports/csr.css",
-            *TLF_CODE,
-            *library("tlf/listings", "checks"),
         ),
     script:
         "../scripts/tlf_listing.py"

@@ -3,7 +3,7 @@
 import json
 import sys
 
-from oncocsr.checks import SEVERITIES, format_finding, read_findings
+from oncocsr.findings import SEVERITIES, format_finding, read_findings
 
 summaries, findings = read_findings(snakemake.input.findings)
 errors = findings[findings["severity"] == "error"]

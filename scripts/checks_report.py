@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from oncocsr.checks import SEVERITIES, read_findings
+from oncocsr.findings import SEVERITIES, read_findings
 from oncocsr.report import environment
 
 SHOWN_PER_CHECK = 500

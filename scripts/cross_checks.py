@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from oncocsr.checks import write_findings
 from oncocsr.crosschecks import cross_check
+from oncocsr.findings import write_findings
 
 domains = {Path(path).stem.upper(): pd.read_parquet(path) for path in snakemake.input}
 files = {domain.upper(): path for domain, path in snakemake.params.raw.items()}

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from oncocsr.checks import read_findings
+from oncocsr.findings import read_findings
 from oncocsr.io import inputs_sha256
 from oncocsr.report import environment, write_pdf
 from oncocsr.tlf.catalog import FIGURES

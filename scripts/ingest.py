@@ -1,6 +1,7 @@
 """Rule ingest_domain: raw SDTM file -> checked, cut Parquet and its findings (DESIGN.md)."""
 
-from oncocsr.checks import load_spec, write_findings
+from oncocsr.checks import load_spec
+from oncocsr.findings import write_findings
 from oncocsr.ingest import ingest
 from oncocsr.io import domain_of, sha256_file, write_parquet
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from oncocsr.checks import read_findings
+from oncocsr.findings import read_findings
 from oncocsr.io import inputs_sha256, sha256_file
 from oncocsr.report import write_pdf
 from oncocsr.tlf import listings

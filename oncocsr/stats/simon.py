@@ -30,15 +30,26 @@ class SimonDesign:
         return asdict(self)
 
 
-def _reject_probability(n1: int, n: int, p: float) -> np.ndarray:
+def _binomial_tables(n_max: int, p: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(X = x), P(X > x) and P(X <= x) of B(m, p) for every m, x in 0..n_max (rows m,
+    columns x)."""
+    # One vectorised scipy call per table instead of several per (n1, n) pair of the search,
+    # which spent most of its time in scipy's per-call overhead; the values are the same.
+    m = np.arange(n_max + 1)[:, None]
+    x = np.arange(n_max + 1)[None, :]
+    return stats.binom.pmf(x, m, p), stats.binom.sf(x, m, p), stats.binom.cdf(x, m, p)
+
+
+def _reject_probability(n1: int, n: int, tables: tuple[np.ndarray, ...]) -> np.ndarray:
     """P(reject H0) for every (r1, r): X1 > r1 and X1 + X2 > r, where X1 ~ B(n1, p) and
-    X2 ~ B(n - n1, p)."""
+    X2 ~ B(n - n1, p), from ``_binomial_tables`` at p."""
+    pmf, sf, _ = tables
     x1 = np.arange(n1 + 1)
-    first = stats.binom.pmf(x1, n1, p)
+    first = pmf[n1, : n1 + 1]
     # P(X2 > k) for k = r - x1 over all r in 0..n; k < 0 gives 1.
     r = np.arange(n + 1)
     k = r[None, :] - x1[:, None]
-    survival = np.where(k < 0, 1.0, stats.binom.sf(k, n - n1, p))
+    survival = np.where(k < 0, 1.0, sf[n - n1, np.clip(k, 0, None)])
     joint = first[:, None] * survival
     # Sum over x1 > r1: reversed cumulative sum, shifted by one.
     tail = np.cumsum(joint[::-1], axis=0)[::-1]
@@ -54,17 +65,21 @@ def search_designs(
     if not 0 < p0 < p1 < 1:
         raise ValueError(f"need 0 < p0 < p1 < 1, got p0={p0}, p1={p1}")
     best: dict[str, SimonDesign | None] = {"optimal": None, "minimax": None}
+    null, alternative = _binomial_tables(n_max, p0), _binomial_tables(n_max, p1)
     for n in range(2, n_max + 1):
         for n1 in range(1, n):
-            size = _reject_probability(n1, n, p0)
-            reach = _reject_probability(n1, n, p1)
+            size = _reject_probability(n1, n, null)
+            reach = _reject_probability(n1, n, alternative)
             r1_grid, r_grid = np.meshgrid(np.arange(n1 + 1), np.arange(n + 1), indexing="ij")
             feasible = (size <= alpha) & (reach >= power) & (r_grid >= r1_grid) & (r1_grid < n1)
             if not feasible.any():
                 continue
-            pet0 = stats.binom.cdf(np.arange(n1 + 1), n1, p0)
+            pet0 = null[2][n1, : n1 + 1]
             en0 = n1 + (1 - pet0) * (n - n1)
-            for r1, r in zip(*np.nonzero(feasible), strict=True):
+            # Within a row (one r1) every feasible r has the same n and EN0, so only the first
+            # can replace the best so far: one candidate per row instead of one per cell.
+            for r1 in np.flatnonzero(feasible.any(axis=1)):
+                r = int(np.argmax(feasible[r1]))
                 design = SimonDesign(
                     int(r1),
                     n1,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from oncocsr.checks import COLUMNS as FINDING_COLUMNS
+from oncocsr.findings import COLUMNS as FINDING_COLUMNS
 
 
 @dataclass

@@ -1,0 +1,22 @@
+"""Rule tlf_tables: ARD -> every section 14 table as an HTML fragment and an RTF copy."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from oncocsr.io import sha256_file
+from oncocsr.tlf.render import footer, render_tables
+from oncocsr.tlf.rtf import table_rtf
+from oncocsr.tlf.tables import tables_for
+
+params, output = snakemake.params, snakemake.output
+ard = pd.read_parquet(snakemake.input.ard)
+input_sha256 = sha256_file(snakemake.input.ard)
+templates = Path(snakemake.scriptdir).parent / "reports"
+for tlf, html, rtf in zip(sorted(params.sources), output.html, output.rtf, strict=True):
+    tables = tables_for(ard, tlf, p0=params.p0, landmarks=params.landmarks)
+    text = footer(
+        sources=params.sources[tlf], rule="tlf_tables", cut=params.cut, input_sha256=input_sha256
+    )
+    Path(html).write_text(render_tables(tables, text, templates), encoding="utf-8")
+    Path(rtf).write_text(table_rtf(tables, text), encoding="ascii")
