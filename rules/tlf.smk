@@ -153,6 +153,7 @@ rule tlf_listing:
         runtime=runtime_min(1.0),
     params:
         max_rows=config["report"]["listing_max_rows"],
+        appendix_max_rows=config["report"]["appendix_max_rows"],
         study=config["study"],
         cut=cut_params,
         pipeline=PIPELINE,

@@ -7,10 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from oncocsr.findings import read_findings
-from oncocsr.io import inputs_sha256, sha256_file
-from oncocsr.report import write_pdf
+from oncocsr.io import inputs_sha256
 from oncocsr.tlf import listings
-from oncocsr.tlf.render import footer, page_frame, render_appendix, render_listing
+from oncocsr.tlf.render import footer, page_frame, render_listing, write_listing_appendix
 
 params, inputs, tlf = snakemake.params, snakemake.input, snakemake.wildcards.listing
 templates = Path(snakemake.scriptdir).parent / "reports"
@@ -25,28 +24,25 @@ sources = "data checks" if tlf == "16.2.4" else ", ".join(name.upper() for name 
 text = footer(
     sources=sources, rule="tlf_listing", cut=params.cut, input_sha256=inputs_sha256(inputs)
 )
-frame = page_frame(
-    study=params.study, cut=params.cut, pipeline=params.pipeline, template_dir=templates
-)
-full = render_listing(listing, footer_text=text, template_dir=templates)
-pages = write_pdf(
-    render_appendix(full, tlf_id=tlf, frame=frame, template_dir=templates),
+appendix = write_listing_appendix(
+    listing,
     snakemake.output.appendix,
-    base_dir=templates,
-    allowed_roots=[templates],
+    footer_text=text,
+    frame=page_frame(
+        study=params.study, cut=params.cut, pipeline=params.pipeline, template_dir=templates
+    ),
+    template_dir=templates,
     epoch=int(pd.Timestamp(params.cut["cutoff"]).timestamp()),
+    max_rows=params.appendix_max_rows,
 )
-if len(listing.rows) > params.max_rows:
-    appendix = {
-        "name": Path(snakemake.output.appendix).name,
-        "pages": pages,
-        "sha256": sha256_file(snakemake.output.appendix),
-    }
-    full = render_listing(
+inline = len(listing.rows) <= params.max_rows
+Path(snakemake.output.html).write_text(
+    render_listing(
         listing,
         footer_text=text,
         template_dir=templates,
         max_rows=params.max_rows,
-        appendix=appendix,
-    )
-Path(snakemake.output.html).write_text(full, encoding="utf-8")
+        appendix=None if inline else appendix,
+    ),
+    encoding="utf-8",
+)

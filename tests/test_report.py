@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 from pathlib import Path
 
 import jinja2
@@ -19,8 +22,13 @@ from oncocsr.report import (
     restricted_fetcher,
     write_pdf,
 )
-from oncocsr.tlf.listings import adverse_event_listing
-from oncocsr.tlf.render import page_frame, render_appendix, render_listing
+from oncocsr.tlf.listings import Listing, adverse_event_listing
+from oncocsr.tlf.render import (
+    page_frame,
+    render_appendix,
+    render_listing,
+    write_listing_appendix,
+)
 from oncocsr.tlf.rtf import table_rtf
 from oncocsr.tlf.tables import Table
 
@@ -182,3 +190,38 @@ def test_rtf_copy_keeps_data_values_as_text():
     assert "Source: ADAE \\{x\\}." in rtf
     # Beyond ASCII: RTF Unicode escapes (U+00B2 = 178, U+2265 = 8805), so the file is ASCII.
     assert "mg/m\\u178? \\u8805? 3" in rtf and rtf.isascii()
+
+
+@pytest.mark.parametrize("max_rows", [39, 40])
+def test_a_listing_above_appendix_max_rows_is_a_cover_page_with_its_rows_attached(
+    tmp_path, max_rows
+):
+    # 40 rows whose values need CSV quoting (comma, quote, newline, non-ASCII).
+    rows = [[f"S-{i:03d}", f'Nausea, "grade {i % 3}"\nré-{i}'] for i in range(40)]
+    listing = Listing("16.2.2", "Adverse events", "Safety set", ["Subject", "Term"], rows, [30, 70])
+    output = tmp_path / "listing-16.2.2.pdf"
+    frame = page_frame(study=STUDY, cut=CUT, pipeline=PIPELINE, template_dir=TEMPLATES)
+    info = write_listing_appendix(
+        listing,
+        output,
+        footer_text="f",
+        frame=frame,
+        template_dir=TEMPLATES,
+        epoch=EPOCH,
+        max_rows=max_rows,
+    )
+    reader = PdfReader(output)
+    assert info["pages"] == len(reader.pages)
+    assert info["sha256"] == hashlib.sha256(output.read_bytes()).hexdigest()
+    text = " ".join(pdf_text(output).split())
+    if max_rows == 40:
+        # Laid out as pages: every row is printed and nothing is attached.
+        assert info["csv"] is None and not reader.attachments
+        assert all(row[0] in text for row in rows)
+        return
+    assert info["csv"] == "listing-16.2.2.csv" and len(reader.pages) == 1
+    data = reader.attachments["listing-16.2.2.csv"][0]
+    assert list(csv.reader(io.StringIO(data.decode("utf-8")))) == [listing.columns, *rows]
+    assert "This listing has 40 rows, more than the 39 that are printed as pages" in text
+    assert hashlib.sha256(data).hexdigest() in "".join(text.split())
+    assert "S-000" not in text

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup
 
 from oncocsr.ard import ResultLookup
-from oncocsr.report import environment, font_faces
+from oncocsr.report import environment, font_faces, write_pdf
 from oncocsr.tlf.listings import Listing
 from oncocsr.tlf.tables import Table, fmt_number, fmt_p
 
@@ -98,14 +99,68 @@ def render_listing(
     template_dir: str | Path,
     max_rows: int | None = None,
     appendix: dict | None = None,
+    attached: dict | None = None,
 ) -> str:
-    """A listing as an HTML fragment; with ``appendix`` (name, pages, sha256) the fragment only
-    refers to the separate PDF that holds the rows."""
+    """A listing as an HTML fragment; with ``appendix`` (name, pages, sha256, csv) the fragment
+    only refers to the separate PDF that holds the rows; with ``attached`` (name, sha256,
+    max_rows) it says that the rows are in a CSV file attached to the PDF."""
     return (
         environment(template_dir)
         .get_template("listing.html.j2")
-        .render(listing=listing, footer=footer_text, max_rows=max_rows, appendix=appendix)
+        .render(
+            listing=listing,
+            footer=footer_text,
+            max_rows=max_rows,
+            appendix=appendix,
+            attached=attached,
+        )
     )
+
+
+def listing_csv(listing: Listing) -> bytes:
+    """A listing's rows as CSV (UTF-8, header of column titles, the listing's row order)."""
+    frame = pd.DataFrame(listing.rows, columns=listing.columns)
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_listing_appendix(
+    listing: Listing,
+    output: str | Path,
+    *,
+    footer_text: str,
+    frame: dict,
+    template_dir: str | Path,
+    epoch: int,
+    max_rows: int,
+) -> dict:
+    """A listing as its own landscape PDF/A appendix (SAP 7); returns its name, pages, sha256 and
+    the name of the attached CSV, if any.
+
+    WeasyPrint lays out about a thousand table cells a second, so a 100,000-subject study's AE
+    listing (a million rows) would take days as pages. A listing longer than ``max_rows``
+    (report.appendix_max_rows) is therefore a cover page, and its rows travel, complete, as a
+    CSV file attached to that PDF (PDF/A-3 embeds data files)."""
+    attachments, csv = {}, None
+    if len(listing.rows) > max_rows:
+        data = listing_csv(listing)
+        csv = f"{Path(output).stem}.csv"
+        attachments[csv] = (data, f"Listing {listing.tlf_id}: all {len(listing.rows)} rows")
+        attached = {"name": csv, "sha256": hashlib.sha256(data).hexdigest(), "max_rows": max_rows}
+        html = render_listing(
+            listing, footer_text=footer_text, template_dir=template_dir, attached=attached
+        )
+    else:
+        html = render_listing(listing, footer_text=footer_text, template_dir=template_dir)
+    pages = write_pdf(
+        render_appendix(html, tlf_id=listing.tlf_id, frame=frame, template_dir=template_dir),
+        output,
+        base_dir=template_dir,
+        allowed_roots=[Path(template_dir)],
+        epoch=epoch,
+        attachments=attachments,
+    )
+    digest = hashlib.sha256(Path(output).read_bytes()).hexdigest()
+    return {"name": Path(output).name, "pages": pages, "sha256": digest, "csv": csv}
 
 
 def render_appendix(listing_html: str, *, tlf_id: str, frame: dict, template_dir) -> str:
