@@ -10,15 +10,9 @@ subjects=${1:-100000}
 . benchmarks/snapshot.sh
 snakemake results/bench/checks/gate.json --cores 2 --quiet --configfile "$work/bench.yaml" >/dev/null 2>&1
 targets=$(printf 'results/bench/adam/%s.parquet ' adsl adrs adtr adtte adae adex)
-( peak=0; while sleep 0.2; do
-    total=$(ps -eo rss=,args= | awk '/snakemake\/scripts/ {s += $1} END {print s + 0}')
-    [ "$total" -gt "$peak" ] && peak=$total && echo "$peak" > "$work/peak.txt"
-  done ) &
-sampler=$!
+sample_memory
 # shellcheck disable=SC2086
 /usr/bin/time -v snakemake $targets --cores 2 --configfile "$work/bench.yaml" >/dev/null 2>"$work/time.txt" \
   || { kill "$sampler"; tail -40 "$work/time.txt"; exit 1; }
-kill "$sampler"
 echo "ADaM (ADSL, ADRS, ADTR, ADTTE, ADAE, ADEX) of $subjects treated subjects, snakemake --cores 2:"
-grep -E "Elapsed \(wall clock\)|User time|System time|Maximum resident" "$work/time.txt" | sed 's/^\s*/    /'
-echo "    Peak summed RSS of concurrent jobs (kbytes): $(cat "$work/peak.txt" 2>/dev/null || echo 0)"
+report "$work/time.txt"; stop_sampling
