@@ -5,6 +5,7 @@ Readers are chosen by file extension; the domain is the file name's stem in uppe
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import re
@@ -220,13 +221,20 @@ def _text_codes(column: pd.Series) -> tuple[np.ndarray, list[bytes]]:
 
 
 def _xpt_cells(column: pd.Series, kind: str, width: int, text=None) -> np.ndarray:
-    """One variable's cells of the observation records, as pyreadstat writes them: numbers (dates
-    and datetimes as seconds since 1960, booleans as 0/1) in IBM floating point, text UTF-8
-    padded with blanks (``text``: its ``_text_codes``, when already known)."""
+    """One variable's cells of the observation records, as pyreadstat writes them: numbers (Python
+    dates as days since 1960, datetimes as seconds, booleans as 0/1) in IBM floating point, text
+    UTF-8 padded with blanks (``text``: its ``_text_codes``, when already known)."""
     if kind == "double":
+        present = column.dropna()
+        if column.dtype == object and len(present):
+            # Python dates (days since 1960) or datetimes (seconds), as pyreadstat converts them.
+            dates = not isinstance(present.iloc[0], datetime.datetime)
+            column = pd.to_datetime(column)
+        else:
+            dates = False
         if pd.api.types.is_datetime64_any_dtype(column):
-            seconds = (column - pd.Timestamp("1960-01-01")).dt.total_seconds()
-            return _double_to_ibm(seconds.to_numpy(dtype=np.float64, na_value=np.nan))
+            since = column - pd.Timestamp("1960-01-01")
+            column = since.dt.days if dates else since.dt.total_seconds()
         return _double_to_ibm(column.to_numpy(dtype=np.float64, na_value=np.nan))
     codes, uniques = text if text is not None else _text_codes(column)
     table = np.full((len(uniques), width), ord(" "), dtype=np.uint8)

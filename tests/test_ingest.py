@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -87,7 +88,7 @@ def test_fast_transport_writer_gives_pyreadstats_bytes(tmp_path):
     # write_xpt encodes the observations with numpy; the whole file must equal what pyreadstat
     # writes from the same frame (header stamp aside): text with UTF-8 and missing values, an
     # all-blank text variable, numbers near the IBM range's edges and their signs, integers,
-    # booleans, dates and datetimes with NaT, and an empty frame.
+    # booleans, dates and datetimes with NaT (as pandas and as Python objects), and an empty frame.
     import numpy as np
     import pyreadstat
 
@@ -104,6 +105,8 @@ def test_fast_transport_writer_gives_pyreadstats_bytes(tmp_path):
             "ADTM": pd.to_datetime(
                 ["2016-01-01 04:05:06", None, None, "1999-12-31 23:59:59", None]
             ),
+            "TRTSDT": [date(2016, 1, 1), None, date(1959, 12, 31), date(2016, 2, 29), None],
+            "TRTSDTM": [None, datetime(2016, 1, 1, 4, 5, 6), None, None, datetime(1960, 1, 1)],
         }
     )
     labels = {column: f"Label of {column}" for column in frame.columns}
