@@ -93,7 +93,8 @@ def _read_xpt_v5(path: Path) -> tuple[pd.DataFrame, list[str]]:
             columns[name] = _ibm_to_double(cells)
             continue
         text = np.ascontiguousarray(cells).view(f"S{width}").ravel()
-        uniques, inverse = np.unique(text, return_inverse=True)
+        # Hash-based (pandas) rather than sort-based (np.unique): twice as fast on millions.
+        inverse, uniques = pd.factorize(text)
         decoded = []
         for value in uniques:
             raw = value.rstrip(b" ")

@@ -125,11 +125,10 @@ def derive_baseline_characteristics(
     tu = domains.get("TU")
     if tu is not None:
         baseline = tu[tu["TUSTRESC"].isin(["TARGET", "NON-TARGET"])]
-        sites = baseline.groupby("USUBJID")["TULOC"].agg(lambda s: set(s.str.upper()))
-        sites = sites.reindex(index)
-        has = sites.notna()
-        visceral = sites.map(lambda s: bool(s & VISCERAL_SITES) if isinstance(s, set) else False)
-        liver = sites.map(lambda s: "LIVER" in s if isinstance(s, set) else False)
+        site = baseline["TULOC"].str.upper()
+        has = index.isin(baseline["USUBJID"])
+        visceral = index.isin(baseline.loc[site.isin(VISCERAL_SITES), "USUBJID"])
+        liver = index.isin(baseline.loc[site == "LIVER", "USUBJID"])
         out["VISCMET"] = np.where(has, np.where(visceral, "Y", "N"), "")
         out["LIVERMET"] = np.where(has, np.where(liver, "Y", "N"), "")
         target = tu[tu["TUSTRESC"] == "TARGET"].groupby("USUBJID").size().reindex(index).fillna(0)
