@@ -30,19 +30,26 @@ rule tlf_tables:
         "../scripts/tlf_tables.py"
 
 
-# Both KM figures in one job, which imports lifelines and matplotlib once.
-rule tlf_km_figures:
+# The figures drawn from the ARD (KM curves with their numbers at risk, forest plot) in one job,
+# and those drawn from the response data in another: each job starts Python, pandas and
+# matplotlib once (about 1 s), and the figures of a job always rerun together anyway.
+rule tlf_ard_figures:
     input:
         adtte="results/{cut}/adam/adtte.parquet",
         ard="results/{cut}/ard/ard.parquet",
     output:
-        report(
+        km=report(
             expand("results/{{cut}}/tlf/{tlf}.svg", tlf=sorted(KM_FIGURES)),
             caption="../reports/captions/km.rst",
             category="Efficacy figures",
         ),
+        forest=report(
+            "results/{cut}/tlf/14.2.2.svg",
+            caption="../reports/captions/forest.rst",
+            category="Efficacy figures",
+        ),
     log:
-        "results/{cut}/logs/tlf_km_figures.log",
+        "results/{cut}/logs/tlf_ard_figures.log",
     conda:
         ENVIRONMENT
     threads: 1
@@ -52,39 +59,18 @@ rule tlf_km_figures:
     params:
         figures=KM_FIGURES,
         conf_level=config["km"]["conf_level"],
-        code=code_hash("scripts/tlf_km_figures.py"),
-    script:
-        "../scripts/tlf_km_figures.py"
-
-
-rule tlf_forest:
-    input:
-        ard="results/{cut}/ard/ard.parquet",
-    output:
-        report(
-            "results/{cut}/tlf/14.2.2.svg",
-            caption="../reports/captions/forest.rst",
-            category="Efficacy figures",
-        ),
-    log:
-        "results/{cut}/logs/tlf_forest.log",
-    conda:
-        ENVIRONMENT
-    threads: 1
-    resources:
-        mem_mb=memory_mb(5, base=500),
-        runtime=runtime_min(0.02),
-    params:
         p0=config["design"]["p0"],
-        code=code_hash("scripts/tlf_forest.py"),
+        code=code_hash("scripts/tlf_ard_figures.py"),
     script:
-        "../scripts/tlf_forest.py"
+        "../scripts/tlf_ard_figures.py"
 
 
-rule tlf_waterfall:
+rule tlf_response_figures:
     input:
-        adtr="results/{cut}/adam/adtr.parquet",
+        adsl="results/{cut}/adam/adsl.parquet",
         adrs="results/{cut}/adam/adrs.parquet",
+        adtr="results/{cut}/adam/adtr.parquet",
+        adtte="results/{cut}/adam/adtte.parquet",
     output:
         waterfall=report(
             "results/{cut}/tlf/14.2.8-waterfall.svg",
@@ -96,33 +82,13 @@ rule tlf_waterfall:
             caption="../reports/captions/spider.rst",
             category="Efficacy figures",
         ),
-    log:
-        "results/{cut}/logs/tlf_waterfall.log",
-    conda:
-        ENVIRONMENT
-    threads: 1
-    resources:
-        mem_mb=memory_mb(20, base=800),
-        runtime=runtime_min(0.1),
-    params:
-        code=code_hash("scripts/tlf_waterfall.py"),
-    script:
-        "../scripts/tlf_waterfall.py"
-
-
-rule tlf_swimmer:
-    input:
-        adsl="results/{cut}/adam/adsl.parquet",
-        adrs="results/{cut}/adam/adrs.parquet",
-        adtte="results/{cut}/adam/adtte.parquet",
-    output:
-        report(
+        swimmer=report(
             "results/{cut}/tlf/14.2.8-swimmer.svg",
             caption="../reports/captions/swimmer.rst",
             category="Efficacy figures",
         ),
     log:
-        "results/{cut}/logs/tlf_swimmer.log",
+        "results/{cut}/logs/tlf_response_figures.log",
     conda:
         ENVIRONMENT
     threads: 1
@@ -130,9 +96,9 @@ rule tlf_swimmer:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        code=code_hash("scripts/tlf_swimmer.py"),
+        code=code_hash("scripts/tlf_response_figures.py"),
     script:
-        "../scripts/tlf_swimmer.py"
+        "../scripts/tlf_response_figures.py"
 
 
 rule tlf_listing:

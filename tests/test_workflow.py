@@ -177,7 +177,7 @@ def test_provenance_hashes_every_product(built):
         assert sha256_file(tmp / entry["path"]) == entry["sha256"], entry["path"]
     rules = {entry["path"]: entry["rule"] for entry in provenance["outputs"]}
     assert rules["results/primary/adam/adrs.parquet"] == "adrs"
-    assert rules["results/primary/tlf/14.2.2.svg"] == "tlf_forest"
+    assert rules["results/primary/tlf/14.2.2.svg"] == "tlf_ard_figures"
     # Every file of the snapshot, as the data lock lists them (simulation.json included).
     assert {entry["path"] for entry in provenance["raw"]} == {
         f"sdtm/{path.name}" for path in (tmp / "sdtm").iterdir()
