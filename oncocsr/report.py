@@ -21,6 +21,8 @@ FONTS = {
     ("normal", "italic"): "DejaVuSans-Oblique.ttf",
     ("bold", "italic"): "DejaVuSans-BoldOblique.ttf",
 }
+# Listings are fixed-width text, like SAS listing output.
+MONO_FONT = "DejaVuSansMono.ttf"
 
 
 def environment(template_dir: str | Path) -> jinja2.Environment:
@@ -35,7 +37,8 @@ def environment(template_dir: str | Path) -> jinja2.Environment:
 
 
 def font_faces() -> Markup:
-    """@font-face rules for the DejaVu files that matplotlib ships (a pinned dependency)."""
+    """@font-face rules for the DejaVu files that matplotlib ships (a pinned dependency): CSR Sans
+    for text, CSR Mono for listings."""
     rules = []
     for (weight, style), name in FONTS.items():
         uri = (FONT_DIR / name).as_uri()
@@ -43,6 +46,9 @@ def font_faces() -> Markup:
             "@font-face { font-family: 'CSR Sans'; "
             f"src: url('{uri}'); font-weight: {weight}; font-style: {style}; }}"
         )
+    rules.append(
+        f"@font-face {{ font-family: 'CSR Mono'; src: url('{(FONT_DIR / MONO_FONT).as_uri()}'); }}"
+    )
     return Markup("\n".join(rules))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from oncocsr.report import FONT_DIR, FONTS
+from oncocsr.report import FONT_DIR, FONTS, MONO_FONT
 
 
 def embedded_font_programs(path: Path) -> list[bytes]:
@@ -53,7 +53,7 @@ def identity(font) -> tuple[str, float]:
 
 
 def assert_only_pinned_fonts(path: Path) -> None:
-    pinned = {identity(TTFont(FONT_DIR / name)) for name in FONTS.values()}
+    pinned = {identity(TTFont(FONT_DIR / name)) for name in [*FONTS.values(), MONO_FONT]}
     programs = embedded_font_programs(path)
     assert programs, "no fonts found: the check would pass vacuously"
     used = {identity(TTFont(BytesIO(program))) for program in programs}

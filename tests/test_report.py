@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import textwrap
 from pathlib import Path
 
 import jinja2
@@ -24,6 +25,9 @@ from oncocsr.report import (
 )
 from oncocsr.tlf.listings import Listing, adverse_event_listing
 from oncocsr.tlf.render import (
+    LISTING_CHARS,
+    column_widths,
+    fixed_width,
     page_frame,
     render_appendix,
     render_listing,
@@ -89,10 +93,15 @@ def test_data_values_are_text_not_markup(tmp_path):
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # Had the <img> been markup, the fetcher would have refused http:// and stopped the render.
-    # Narrow columns wrap the values over lines, so compare without white space.
-    text = "".join(pdf_text(tmp_path / "listing.pdf").split())
+    # The fixed-width layout wraps a value over lines of its column: each piece is in the text.
+    listing = adverse_event_listing(hostile_adae())
+    width = column_widths(listing.columns, listing.rows, LISTING_CHARS)[
+        listing.columns.index("Reported term")
+    ]
+    text = pdf_text(tmp_path / "listing.pdf")
     for value in HOSTILE:
-        assert "".join(value.split()) in text
+        for piece in textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False):
+            assert piece in text
 
 
 def test_markup_in_the_template_cannot_reach_outside_the_project(tmp_path):
@@ -225,3 +234,20 @@ def test_a_listing_above_appendix_max_rows_is_a_cover_page_with_its_rows_attache
     assert "This listing has 40 rows, more than the 39 that are printed as pages" in text
     assert hashlib.sha256(data).hexdigest() in "".join(text.split())
     assert "S-000" not in text
+
+
+def test_fixed_width_listing_columns_fit_the_page_and_keep_words_whole():
+    columns = ["Subject", "Term", "Outcome"]
+    rows = [["S-001", "Nausea", "RECOVERED/RESOLVED"], ["S-002", "Fatigue", "NOT RECOVERED"]]
+    # Everything fits: each column is as wide as its longest value (header included).
+    assert column_widths(columns, rows, 60) == [7, 7, 18]
+    # Too narrow for one line per value: the widths use the whole line (two blanks between
+    # columns) and no column is narrower than its longest word.
+    widths = column_widths(columns, rows, 36)
+    assert sum(widths) + 2 * 2 == 36 and widths[2] >= len("RECOVERED/RESOLVED")
+    line = fixed_width(["S-003", "Neutrophil count decreased", "RECOVERED/RESOLVED"], [6, 10, 18])
+    assert line.split("\n") == [
+        "S-003   Neutrophil  RECOVERED/RESOLVED",
+        "        count",
+        "        decreased",
+    ]

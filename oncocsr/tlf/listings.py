@@ -21,7 +21,6 @@ class Listing:
     population: str
     columns: list[str]
     rows: list[list[str]]
-    widths: list[int]
     footnotes: list[str] = field(default_factory=list)
 
 
@@ -70,7 +69,6 @@ def tumour_response_listing(adrs: pd.DataFrame, adtr: pd.DataFrame) -> Listing:
             "Best confirmed response",
         ],
         rows=_rows(frame, columns),
-        widths=[20, 12, 11, 8, 11, 12, 12, 14],
         footnotes=["Overall response by the investigator per RECIST 1.1 (ADRS PARAMCD=OVR)."],
     )
 
@@ -115,7 +113,6 @@ def adverse_event_listing(adae: pd.DataFrame) -> Listing:
             "TEAE",
         ],
         rows=_rows(frame, columns),
-        widths=[11, 3, 14, 11, 9, 7, 7, 4, 4, 5, 7, 7, 7, 4],
         footnotes=["Grade: NCI CTCAE. TEAE: treatment-emergent per SAP (ADAE TRTEMFL)."],
     )
 
@@ -149,7 +146,6 @@ def deaths_listing(adsl: pd.DataFrame, adae: pd.DataFrame) -> Listing:
             "Fatal adverse event",
         ],
         rows=_rows(deaths, columns),
-        widths=[18, 10, 10, 10, 8, 8, 10, 26],
         footnotes=["Study day: days from first dose, first dose = day 1."],
     )
 
@@ -164,6 +160,5 @@ def data_issues_listing(findings: pd.DataFrame) -> Listing:
         population="All records",
         columns=["Check", "Severity", "Subject", "Variable", "SEQ", "Value", "Message"],
         rows=_rows(findings[FINDING_COLUMNS], columns),
-        widths=[21, 8, 17, 10, 5, 14, 25],
         footnotes=[f"{len(findings)} finding(s) in all; every finding is in checks/report.html."],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -92,6 +93,60 @@ def page_frame(*, study: dict, cut: dict, pipeline: dict, template_dir: str | Pa
     }
 
 
+# A4 landscape text width (297 mm less two 15 mm margins, reports/csr.css) in characters of
+# DejaVu Sans Mono at 7 pt, every glyph of which advances 0.602 em; two to spare.
+LISTING_CHARS = int((297 - 2 * 15) / 25.4 * 72 / (0.602 * 7)) - 2
+# Blanks between columns.
+GAP = 2
+# No column is widened beyond this to keep its longest word whole.
+LONGEST_WORD = 24
+
+
+def column_widths(columns: list[str], rows: list[list[str]], total: int) -> list[int]:
+    """Character widths of a fixed-width listing's columns, GAP blanks between them: every
+    value on one line when they fit; else each column gets its longest word (headers included,
+    up to LONGEST_WORD) and the rest goes to the columns in proportion to what they still lack."""
+    cells = [[header, *(row[i] for row in rows)] for i, header in enumerate(columns)]
+    longest = [max(len(value) for value in column) for column in cells]
+    budget = total - GAP * (len(columns) - 1)
+    if sum(longest) <= budget:
+        return longest
+    words = [
+        min(LONGEST_WORD, max(len(word) for value in column for word in value.split() or [""]))
+        for column in cells
+    ]
+    widths = [max(1, word) for word in words]
+    if sum(widths) > budget:
+        widths = [max(1, width * budget // sum(widths)) for width in widths]
+    lack = [max(0, full - width) for full, width in zip(longest, widths, strict=True)]
+    spare = budget - sum(widths)
+    if spare > 0 and sum(lack):
+        share = [spare * need // sum(lack) for need in lack]
+        widths = [width + extra for width, extra in zip(widths, share, strict=True)]
+        # What rounding left over goes to the columns that lack the most, in column order.
+        for i in sorted(range(len(lack)), key=lambda i: -lack[i])[: budget - sum(widths)]:
+            widths[i] += 1
+    return widths
+
+
+def fixed_width(values: list[str], widths: list[int]) -> str:
+    """One listing row as lines of text: each value wrapped to its column's width."""
+    wrapped = [
+        textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False) or [""]
+        for value, width in zip(values, widths, strict=True)
+    ]
+    lines = max(len(cell) for cell in wrapped)
+    return "\n".join(
+        (" " * GAP)
+        .join(
+            (cell[i] if i < len(cell) else "").ljust(width)
+            for cell, width in zip(wrapped, widths, strict=True)
+        )
+        .rstrip()
+        for i in range(lines)
+    )
+
+
 def render_listing(
     listing: Listing,
     *,
@@ -104,11 +159,18 @@ def render_listing(
     """A listing as an HTML fragment; with ``appendix`` (name, pages, sha256, csv) the fragment
     only refers to the separate PDF that holds the rows; with ``attached`` (name, sha256,
     max_rows) it says that the rows are in a CSV file attached to the PDF."""
+    # Fixed-width text, one table cell per record: WeasyPrint lays out a cell in about a
+    # millisecond, so a listing as one cell per value took five times as long.
+    widths = (
+        [] if appendix or attached else column_widths(listing.columns, listing.rows, LISTING_CHARS)
+    )
     return (
         environment(template_dir)
         .get_template("listing.html.j2")
         .render(
             listing=listing,
+            header=fixed_width(listing.columns, widths) if widths else "",
+            lines=[fixed_width(row, widths) for row in listing.rows] if widths else [],
             footer=footer_text,
             max_rows=max_rows,
             appendix=appendix,
