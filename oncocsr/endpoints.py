@@ -9,7 +9,6 @@ from oncocsr import ard
 from oncocsr.adam.adrs import BOR_CATEGORIES
 from oncocsr.dates import DAYS_PER_MONTH
 from oncocsr.stats.binomial import response_rate
-from oncocsr.stats.km import km_summary
 from oncocsr.stats.simon import search_designs, two_stage_inference
 
 RESPONSE = ["CR", "PR"]
@@ -181,6 +180,9 @@ def km_ard(
     input_sha256: str,
 ) -> pd.DataFrame:
     """Kaplan-Meier summary of one ADTTE parameter in months (SAP section 6)."""
+    # Imported here: lifelines takes about 0.8 s to import, which the response rule never needs.
+    from oncocsr.stats.km import km_summary
+
     data = adtte[(adtte["PARAMCD"] == paramcd) & (adtte["FASFL"] == "Y")]
     level = f"{100 * conf_level:g}%"
     frames = []
