@@ -10,14 +10,11 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.adam.common import evaluator_records
+from oncocsr.adam.recist import RESPONSE_AVAL
 from oncocsr.dates import impute_date
 
 # Worst first (SAP section 4, worst-of-day rule).
 WORST_FIRST = ["PD", "NON-CR/NON-PD", "SD", "PR", "CR", "NE"]
-# AVAL coding of response categories, best first.
-RESPONSE_AVAL = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "MISSING": 7}
-# Rows of the best overall response table (14.2.1), in AVAL order.
-BOR_CATEGORIES = list(RESPONSE_AVAL)
 PARAMS = {
     "OVR": "Overall Response by Investigator",
     "BOR": "Best Overall Response (unconfirmed)",

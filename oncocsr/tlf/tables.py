@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from oncocsr.adam.adrs import BOR_CATEGORIES
+from oncocsr.adam.recist import BOR_CATEGORIES
 from oncocsr.ard import TOTAL, ResultLookup
 from oncocsr.baseline import ANALYSIS_SETS, DEMOGRAPHICS, PRIOR_THERAPY
 from oncocsr.safety import OVERVIEW, SPECIAL_INTEREST
