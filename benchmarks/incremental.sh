@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . benchmarks/clone.sh
 snakemake --cores 4 --quiet all >/dev/null 2>&1
 downstream=$(snakemake -n --forcerun results/primary/sdtm/ae.parquet all 2>/dev/null \
-  | awk '/^job +count/ {on = 1; next} on && NF == 0 {exit} on && $1 !~ /^(total|all|-+)$/ {print $1}' | sort)
+  | awk '/^job +count/ {on = 1; next} NF == 0 {on = 0} on && $1 !~ /^(total|all|-+)$/ {print $1}' | sort)
 snapshot=$(python -c "import yaml; print(yaml.safe_load(open('config/config.yaml'))['cuts']['primary']['snapshot'])")
 python - "$snapshot/ae.xpt" <<'PY'
 import sys

@@ -189,6 +189,10 @@ def xpt_stamp(date: str) -> str:
     return pd.Timestamp(date).strftime("%d%b%y:00:00:00").upper()
 
 
+# Rows encoded at a time by write_xpt.
+XPT_BLOCK_ROWS = 100_000
+
+
 def _double_to_ibm(values: np.ndarray) -> np.ndarray:
     """IEEE doubles to IBM System/360 floating point, big-endian bytes (n, 8); NaN becomes the
     SAS missing value ".". Exact: the 53-bit IEEE mantissa, shifted left by 0 to 3 bits to
@@ -221,10 +225,18 @@ def _text_codes(column: pd.Series) -> tuple[np.ndarray, list[bytes]]:
     return codes, [*(str(value).encode("utf-8") for value in uniques), b""]
 
 
+def _text_table(uniques: list[bytes], width: int) -> np.ndarray:
+    """Distinct text values as rows of ``width`` bytes, padded with blanks."""
+    table = np.full((len(uniques), width), ord(" "), dtype=np.uint8)
+    for i, raw in enumerate(uniques):
+        table[i, : len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    return table
+
+
 def _xpt_cells(column: pd.Series, kind: str, width: int, text=None) -> np.ndarray:
     """One variable's cells of the observation records, as pyreadstat writes them: numbers (Python
     dates as days since 1960, datetimes as seconds, booleans as 0/1) in IBM floating point, text
-    UTF-8 padded with blanks (``text``: its ``_text_codes``, when already known)."""
+    UTF-8 padded with blanks (``text``: its codes and ``_text_table``, when already known)."""
     if kind == "double":
         present = column.dropna()
         if column.dtype == object and len(present):
@@ -237,10 +249,10 @@ def _xpt_cells(column: pd.Series, kind: str, width: int, text=None) -> np.ndarra
             since = column - pd.Timestamp("1960-01-01")
             column = since.dt.days if dates else since.dt.total_seconds()
         return _double_to_ibm(column.to_numpy(dtype=np.float64, na_value=np.nan))
-    codes, uniques = text if text is not None else _text_codes(column)
-    table = np.full((len(uniques), width), ord(" "), dtype=np.uint8)
-    for i, raw in enumerate(uniques):
-        table[i, : len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    if text is None:
+        codes, uniques = _text_codes(column)
+        return _text_table(uniques, width)[codes]
+    codes, table = text
     return table[codes]
 
 
@@ -252,6 +264,7 @@ def write_xpt(
     label: str = "",
     column_labels: dict[str, str] | None = None,
     stamp: str = "01JAN70:00:00:00",
+    dates: tuple[str, ...] = (),
 ) -> None:
     """Write a SAS transport v5 file whose bytes depend only on the data and ``stamp``.
 
@@ -260,10 +273,11 @@ def write_xpt(
     the observations are encoded here with numpy, because pyreadstat converts them row by row in
     Python (13 s for a 1.2-million-record ADRS). The encoding of that one row must equal
     pyreadstat's, or the write stops. ``stamp`` (ddMMMyy:hh:mm:ss) replaces the creation time
-    readstat writes into the header (DESIGN.md, determinism).
+    readstat writes into the header (DESIGN.md, determinism). The datetime variables named in
+    ``dates`` are written as SAS dates (days, DATE9.), as pyreadstat writes Python dates, without
+    making a Python object per value.
     """
     path = Path(path)
-    frame = frame.reset_index(drop=True)
     text = {
         column: _text_codes(frame[column])
         for column in frame.columns
@@ -274,6 +288,9 @@ def write_xpt(
     for column, (codes, uniques) in text.items() if len(frame) else ():
         longest = max(range(len(uniques)), key=lambda i: len(uniques[i]))
         prototype[column] = frame[column].iloc[[int(np.argmax(codes == longest))]].to_numpy()
+    for column in dates:
+        day = prototype[column].dt.date.astype(object)
+        prototype[column] = day.where(prototype[column].notna(), None)
     labels = [(column_labels or {}).get(column, "") for column in frame.columns]
     pyreadstat.write_xport(
         prototype,
@@ -294,8 +311,11 @@ def write_xpt(
         out = np.empty((len(rows), sum(widths)), dtype=np.uint8)
         offset = 0
         for name, width in zip(meta.column_names, widths, strict=True):
+            column = rows[name]
+            if name in dates and pd.api.types.is_datetime64_any_dtype(column):
+                column = (column - pd.Timestamp("1960-01-01")).dt.days
             kind = meta.readstat_variable_types[name]
-            out[:, offset : offset + width] = _xpt_cells(rows[name], kind, width, text.get(name))
+            out[:, offset : offset + width] = _xpt_cells(column, kind, width, text.get(name))
             offset += width
         return out
 
@@ -304,9 +324,22 @@ def write_xpt(
         mine = records(prototype.reset_index(drop=True), {}).ravel()
         if not np.array_equal(expected[: mine.size], mine):
             raise RuntimeError(f"{path}: the numpy XPT encoding differs from pyreadstat's")
-    body = records(frame, text).tobytes()
-    padding = b" " * (-len(body) % 80)
-    path.write_bytes(header + body + padding)
+    # In blocks of rows, so that the encoded records (hundreds of MB for a million-record
+    # ADAE) are never held whole, nor copied into one bytes object.
+    tables = {
+        name: (codes, _text_table(uniques, meta.variable_storage_width[name]))
+        for name, (codes, uniques) in text.items()
+        if meta.readstat_variable_types[name] == "string"
+    }
+    size = 0
+    with open(path, "wb") as handle:
+        handle.write(header)
+        for start in range(0, len(frame), XPT_BLOCK_ROWS):
+            block = slice(start, start + XPT_BLOCK_ROWS)
+            rows = records(frame.iloc[block], {n: (c[block], t) for n, (c, t) in tables.items()})
+            handle.write(rows.data)
+            size += rows.nbytes
+        handle.write(b" " * (-size % 80))
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:

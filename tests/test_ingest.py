@@ -123,5 +123,14 @@ def test_fast_transport_writer_gives_pyreadstats_bytes(tmp_path):
         ours, theirs = (tmp_path / "ours.xpt").read_bytes(), (tmp_path / "theirs.xpt").read_bytes()
         start = theirs.index(_XPT_OBS_HEADER)
         assert ours[start:] == theirs[start:] and len(ours) == len(theirs)
+    # Datetimes named in ``dates`` are SAS dates, as pyreadstat writes Python dates.
+    write_xpt(frame, tmp_path / "ours.xpt", dataset="ADX", dates=("ADT",))
+    days = frame.assign(ADT=frame["ADT"].dt.date.astype(object).where(frame["ADT"].notna(), None))
+    pyreadstat.write_xport(
+        days, str(tmp_path / "theirs.xpt"), file_format_version=5, table_name="ADX"
+    )
+    ours, theirs = (tmp_path / "ours.xpt").read_bytes(), (tmp_path / "theirs.xpt").read_bytes()
+    start = theirs.index(_XPT_OBS_HEADER)
+    assert ours[start:] == theirs[start:] and b"DATE" in ours[:start]
     with pytest.raises(ValueError, match="outside the range"):
         write_xpt(pd.DataFrame({"AVAL": [1e76]}), tmp_path / "big.xpt", dataset="ADX")

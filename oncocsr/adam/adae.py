@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oncocsr.adam.common import flag
 from oncocsr.dates import impute_date, to_date
 
 RELATED = {
@@ -26,14 +27,14 @@ def derive_ae_start(ae: pd.DataFrame, trtsdt: pd.Series) -> pd.DataFrame:
     but not before the first dose when that falls in the same month (or year); a missing year is
     not imputed (SAP section 3: conservative for treatment emergence)."""
     earliest = impute_date(ae["AESTDTC"], "first")
-    date, flag = earliest["date"], earliest["flag"]
+    date, imputed = earliest["date"], earliest["flag"]
     first_dose = ae["USUBJID"].map(trtsdt)
     # An imputed start in the first dose's month (day missing) or year (month missing) moves to
     # the first dose when that is later.
-    same_month = (flag == "D") & (first_dose.dt.to_period("M") == date.dt.to_period("M"))
-    same_year = (flag == "M") & (first_dose.dt.year == date.dt.year)
+    same_month = (imputed == "D") & (first_dose.dt.to_period("M") == date.dt.to_period("M"))
+    same_year = (imputed == "M") & (first_dose.dt.year == date.dt.year)
     date = date.mask((same_month | same_year) & (first_dose > date), first_dose)
-    return pd.DataFrame({"ASTDT": date, "ASTDTF": flag}, index=ae.index)
+    return pd.DataFrame({"ASTDT": date, "ASTDTF": imputed}, index=ae.index)
 
 
 def flag_treatment_emergent(
@@ -41,7 +42,7 @@ def flag_treatment_emergent(
 ) -> pd.Series:
     """TRTEMFL: start on or after the first dose and at most ``window_days`` after the last."""
     emergent = (astdt >= trtsdt) & (astdt <= trtedt + pd.Timedelta(days=window_days))
-    return pd.Series(np.where(emergent, "Y", ""), index=astdt.index)
+    return pd.Series(flag(emergent), index=astdt.index)
 
 
 def flag_early_diarrhoea(ae: pd.DataFrame, ex: pd.DataFrame) -> pd.Series:
@@ -73,8 +74,7 @@ def derive_adae(
     """ADAE for subjects in the safety set (SAP section 6, safety)."""
     safety = adsl[adsl["SAFFL"] == "Y"].set_index("USUBJID")
     ae = ae[ae["USUBJID"].isin(safety.index)].reset_index(drop=True)
-    adae = ae.copy()
-    adae = pd.concat([adae, derive_ae_start(ae, safety["TRTSDT"])], axis=1)
+    adae = pd.concat([ae, derive_ae_start(ae, safety["TRTSDT"])], axis=1)
     adae["AENDT"] = to_date(ae["AEENDTC"]) if "AEENDTC" in ae else pd.NaT
     trtsdt, trtedt = ae["USUBJID"].map(safety["TRTSDT"]), ae["USUBJID"].map(safety["TRTEDT"])
     adae["TRTEMFL"] = flag_treatment_emergent(adae["ASTDT"], trtsdt, trtedt, window_days)
@@ -82,31 +82,37 @@ def derive_adae(
     adae["ATOXGRN"] = grade
     decod = ae["AEDECOD"].str.upper()
 
-    def yes(mask) -> np.ndarray:
-        return np.where(mask, "Y", "")
-
     action = ae.get("AEACN", pd.Series("", index=ae.index)).str.upper()
-    adae["SERFL"] = yes(ae.get("AESER", "") == "Y")
-    adae["RELFL"] = yes(ae.get("AEREL", pd.Series("", index=ae.index)).str.upper().isin(RELATED))
-    adae["GR3FL"] = yes(grade >= 3)
-    adae["DISCFL"] = yes(action == "DRUG WITHDRAWN")
-    adae["REDFL"] = yes(action == "DOSE REDUCED")
-    adae["INTFL"] = yes(action == "DRUG INTERRUPTED")
+    adae["SERFL"] = flag(ae.get("AESER", "") == "Y")
+    adae["RELFL"] = flag(ae.get("AEREL", pd.Series("", index=ae.index)).str.upper().isin(RELATED))
+    adae["GR3FL"] = flag(grade >= 3)
+    adae["DISCFL"] = flag(action == "DRUG WITHDRAWN")
+    adae["REDFL"] = flag(action == "DOSE REDUCED")
+    adae["INTFL"] = flag(action == "DRUG INTERRUPTED")
     fatal = (grade == 5) | (ae.get("AEOUT", "") == "FATAL") | (ae.get("AESDTH", "") == "Y")
-    adae["FATALFL"] = yes(fatal)
+    adae["FATALFL"] = flag(fatal)
     diarrhoea = decod.isin(DIARRHOEA)
     early = diarrhoea & flag_early_diarrhoea(ae, ex)
     adae["AESIDIAR"] = np.select([early, diarrhoea], ["EARLY", "LATE"], "")
-    adae["AESINEUT"] = yes(decod.isin(NEUTROPENIA))
-    adae["AESIFN"] = yes(decod.isin(FEBRILE_NEUTROPENIA))
+    adae["AESINEUT"] = flag(decod.isin(NEUTROPENIA))
+    adae["AESIFN"] = flag(decod.isin(FEBRILE_NEUTROPENIA))
     # Worst grade per subject and preferred term among treatment-emergent events.
-    emergent = adae[adae["TRTEMFL"] == "Y"].sort_values(
-        ["USUBJID", "AEDECOD", "ATOXGRN", "ASTDT"], ascending=[True, True, False, True]
+    order = ["USUBJID", "AEDECOD", "ATOXGRN", "ASTDT"]
+    emergent = adae.loc[adae["TRTEMFL"] == "Y", order].sort_values(
+        order, ascending=[True, True, False, True]
     )
     worst = emergent.drop_duplicates(["USUBJID", "AEDECOD"]).index
-    adae["AOCCPFL"] = yes(adae.index.isin(worst))
-    keep = ["ACTARM", "ACTARMCD", "SAFFL", "TRTSDT", "TRTEDT"]
-    adae = adae.merge(safety[keep].reset_index(), on="USUBJID", how="left")
+    adae["AOCCPFL"] = flag(adae.index.isin(worst))
+    # Subject-level variables by lookup, not a merge: a merge copies every column of ADAE.
+    for variable in ["ACTARM", "ACTARMCD", "SAFFL", "TRTSDT", "TRTEDT"]:
+        adae[variable] = adae["USUBJID"].map(safety[variable])
     adae["ASTDY"] = (adae["ASTDT"] - adae["TRTSDT"]).dt.days
     adae["ASTDY"] = adae["ASTDY"].where(adae["ASTDY"] < 0, adae["ASTDY"] + 1)
-    return adae.sort_values(["USUBJID", "AESEQ"], kind="stable").reset_index(drop=True)
+    # Sorted by a permutation of the keys alone, and only when out of order: sorting or
+    # re-indexing the whole frame copies it (700 MB for a million records).
+    keys = ["USUBJID", "AESEQ"]
+    order = adae[keys].sort_values(keys, kind="stable").index
+    if not order.equals(adae.index):
+        adae = adae.take(order)
+    adae.index = pd.RangeIndex(len(adae))
+    return adae

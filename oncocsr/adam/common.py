@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+# The two values of an ADaM flag, shared by every record of a column (a string per record
+# costs about 50 bytes: 400 MB for the ten flags of a million-record ADAE).
+_FLAG_VALUES = np.array(["", "Y"], dtype=object)
 
 
 def read_domains(named_inputs) -> dict[str, pd.DataFrame]:
@@ -72,3 +77,8 @@ def _as_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def flag(mask) -> np.ndarray:
+    """An ADaM flag: "Y" where ``mask`` holds, else blank."""
+    return _FLAG_VALUES[np.asarray(mask, dtype=bool).astype(np.intp)]

@@ -62,19 +62,14 @@ def write_adam(frame: pd.DataFrame, name: str, outputs, cutoff: str) -> None:
     spec = load_contracts()
     build_contract(name, frame, spec).validate(frame, lazy=True)
     write_parquet(frame, outputs.parquet)
-    transport = frame.copy()
-    for column in transport.columns:
-        if pd.api.types.is_datetime64_any_dtype(transport[column]):
-            # SAS dates (DATE9.) rather than datetimes: ADaM dates are days.
-            transport[column] = (
-                transport[column].dt.date.astype(object).where(transport[column].notna(), None)
-            )
-    labels = {column: spec["labels"].get(column, "")[:40] for column in transport.columns}
+    labels = {column: spec["labels"].get(column, "")[:40] for column in frame.columns}
     write_xpt(
-        transport,
+        frame,
         outputs.xpt,
         dataset=name.upper(),
         label=spec["datasets"][name]["label"],
         column_labels=labels,
         stamp=xpt_stamp(cutoff),
+        # SAS dates (DATE9.) rather than datetimes: ADaM dates are days.
+        dates=tuple(c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])),
     )

@@ -198,8 +198,9 @@ def write_listing_appendix(
     """A listing as its own landscape PDF/A appendix (SAP 7); returns its name, pages, sha256 and
     the name of the attached CSV, if any.
 
-    WeasyPrint lays out about a thousand table cells a second, so a 100,000-subject study's AE
-    listing (a million rows) would take days as pages. A listing longer than ``max_rows``
+    WeasyPrint lays out a few hundred listing records a second, so the AE listing of a
+    100,000-subject study (a million records, some 50,000 pages) would take most of an hour and
+    make a PDF nobody could page through. A listing longer than ``max_rows``
     (report.appendix_max_rows) is therefore a cover page, and its rows travel, complete, as a
     CSV file attached to that PDF (PDF/A-3 embeds data files)."""
     attachments, csv = {}, None
