@@ -289,6 +289,10 @@ def write_xpt(
         longest = max(range(len(uniques)), key=lambda i: len(uniques[i]))
         prototype[column] = frame[column].iloc[[int(np.argmax(codes == longest))]].to_numpy()
     for column in dates:
+        # A value, if there is one: pyreadstat types an all-missing object variable as text.
+        present = frame[column].notna().to_numpy()
+        if present.any():
+            prototype[column] = frame[column].iloc[[int(np.argmax(present))]].to_numpy()
         day = prototype[column].dt.date.astype(object)
         prototype[column] = day.where(prototype[column].notna(), None)
     labels = [(column_labels or {}).get(column, "") for column in frame.columns]
