@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=benchmarks/clone.sh
 . benchmarks/clone.sh
 snakemake --cores 4 --quiet all >/dev/null 2>&1
-downstream=$(snakemake -n --forcerun results/primary/sdtm/ae.parquet all 2>/dev/null \
+downstream=$(snakemake -n --nocolor --forcerun results/primary/sdtm/ae.parquet all 2>&1 \
+  | sed 's/\x1b\[[0-9;]*m//g' | tr -d '\r' \
   | awk '/^job +count/ {on = 1; next} NF == 0 {on = 0} on && $1 !~ /^(total|all|-+)$/ {print $1}' | sort)
 snapshot=$(python -c "import yaml; print(yaml.safe_load(open('config/config.yaml'))['cuts']['primary']['snapshot'])")
 python - "$snapshot/ae.xpt" <<'PY'
