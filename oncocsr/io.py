@@ -6,7 +6,6 @@ Readers are chosen by file extension; the domain is the file name's stem in uppe
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
 import re
 from pathlib import Path
@@ -20,23 +19,6 @@ SDTM_EXTENSIONS = (".xpt", ".csv", ".parquet")
 # The SAS transport header stores its creation time as ddMMMyy:hh:mm:ss; readstat writes "now".
 _XPT_STAMP = re.compile(rb"\d\d[A-Z]{3}\d\d:\d\d:\d\d:\d\d")
 _XPT_OBS_HEADER = b"HEADER RECORD*******OBS     HEADER RECORD"
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes, read in blocks so large files stay out of memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def inputs_sha256(paths) -> str:
-    """One hash for several input files: sha256 of their sha256s, in path order."""
-    digest = hashlib.sha256()
-    for path in sorted(str(p) for p in paths):
-        digest.update(sha256_file(path).encode("ascii"))
-    return digest.hexdigest()
 
 
 def domain_of(path: str | Path) -> str:

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from oncocsr.io import sha256_file
+from oncocsr.hashing import sha256_file
 
 LOCK_DIR = Path("config/locks")
 

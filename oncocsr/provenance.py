@@ -14,7 +14,7 @@ from base64 import urlsafe_b64encode
 from importlib import metadata
 from pathlib import Path
 
-from oncocsr.io import sha256_file
+from oncocsr.hashing import sha256_file
 
 
 def file_record(path: str | Path) -> dict:

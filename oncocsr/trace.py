@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from oncocsr.ard import TOTAL
-from oncocsr.io import sha256_file
+from oncocsr.hashing import sha256_file
 
 PROVENANCE = "provenance.json"
 # ADaM datasets whose records are one per subject (or a summary of all of a subject's records)

@@ -4,7 +4,8 @@ therapy (tables 14.1.1 to 14.1.4)."""
 import pandas as pd
 
 from oncocsr.baseline import baseline_ard
-from oncocsr.io import inputs_sha256, write_parquet
+from oncocsr.hashing import inputs_sha256
+from oncocsr.io import write_parquet
 
 result = baseline_ard(
     pd.read_parquet(snakemake.input.adsl), input_sha256=inputs_sha256(snakemake.input)

@@ -3,7 +3,8 @@
 import pandas as pd
 
 from oncocsr.endpoints import km_ard
-from oncocsr.io import sha256_file, write_parquet
+from oncocsr.hashing import sha256_file
+from oncocsr.io import write_parquet
 
 km, adtte = snakemake.params.km, pd.read_parquet(snakemake.input.adtte)
 input_sha256 = sha256_file(snakemake.input.adtte)

@@ -3,7 +3,8 @@
 import pandas as pd
 
 from oncocsr.endpoints import response_ard
-from oncocsr.io import sha256_file, write_parquet
+from oncocsr.hashing import sha256_file
+from oncocsr.io import write_parquet
 
 result = response_ard(
     pd.read_parquet(snakemake.input.adrs),

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from oncocsr.io import inputs_sha256, write_parquet
+from oncocsr.hashing import inputs_sha256
+from oncocsr.io import write_parquet
 from oncocsr.subgroups import subgroup_ard
 
 result = subgroup_ard(

@@ -7,7 +7,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from oncocsr.findings import read_findings
-from oncocsr.io import inputs_sha256
+from oncocsr.hashing import inputs_sha256
 from oncocsr.report import environment, write_pdf
 from oncocsr.tlf.catalog import FIGURES
 from oncocsr.tlf.render import NarrativeNumbers, footer, page_frame, render_figure

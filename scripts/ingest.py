@@ -2,8 +2,9 @@
 
 from oncocsr.checks import load_spec
 from oncocsr.findings import write_findings
+from oncocsr.hashing import sha256_file
 from oncocsr.ingest import ingest
-from oncocsr.io import domain_of, sha256_file, write_parquet
+from oncocsr.io import domain_of, write_parquet
 
 raw = snakemake.input.raw
 domain = domain_of(raw)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from oncocsr.findings import read_findings
-from oncocsr.io import inputs_sha256
+from oncocsr.hashing import inputs_sha256
 from oncocsr.tlf import listings
 from oncocsr.tlf.render import footer, page_frame, render_listing, write_listing_appendix
 

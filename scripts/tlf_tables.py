@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from oncocsr.io import sha256_file
+from oncocsr.hashing import sha256_file
 from oncocsr.tlf.render import footer, render_tables
 from oncocsr.tlf.rtf import table_rtf
 from oncocsr.tlf.tables import tables_for

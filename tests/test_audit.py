@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oncocsr.io import sha256_file
+from oncocsr.hashing import sha256_file
 from oncocsr.simulate import run as simulate
 
 ROOT = Path(__file__).resolve().parents[1]

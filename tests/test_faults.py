@@ -17,8 +17,8 @@ import pyreadstat
 import pytest
 
 from oncocsr.crosschecks import has_errors
+from oncocsr.hashing import sha256_file
 from oncocsr.ingest import check_snapshot
-from oncocsr.io import sha256_file
 from oncocsr.simulate import run as simulate
 
 ROOT = Path(__file__).resolve().parents[1]

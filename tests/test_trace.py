@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oncocsr.io import sha256_file
+from oncocsr.hashing import sha256_file
 from oncocsr.trace import (
     AuditError,
     Condition,

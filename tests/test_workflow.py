@@ -16,7 +16,7 @@ import yaml
 from pdf_checks import assert_only_pinned_fonts
 from pypdf import PdfReader
 
-from oncocsr.io import sha256_file
+from oncocsr.hashing import sha256_file
 from oncocsr.simulate import run as simulate
 from oncocsr.tlf.catalog import FIGURES, LISTINGS, TABLES
 
