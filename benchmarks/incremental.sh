@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 snakemake --cores 4 --quiet all >/dev/null 2>&1
 downstream=$(snakemake -n --nocolor --forcerun results/primary/sdtm/ae.parquet all 2>&1 \
   | sed 's/\x1b\[[0-9;]*m//g' | tr -d '\r' \
-  | awk '/^job +count/ {on = 1; next} NF == 0 {on = 0} on && $1 !~ /^(total|all|-+)$/ {print $1}' | sort)
+  | awk '/^job +count/ {on = 1; next} NF == 0 {on = 0} on && $1 !~ /^(total|all|-+)$/ {print $1}' | sort -u)
 snapshot=$(python -c "import yaml; print(yaml.safe_load(open('config/config.yaml'))['cuts']['primary']['snapshot'])")
 python - "$snapshot/ae.xpt" <<'PY'
 import sys
