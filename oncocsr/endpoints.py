@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from oncocsr import ard
-from oncocsr.adam.recist import BOR_CATEGORIES
 from oncocsr.dates import DAYS_PER_MONTH
+from oncocsr.recist import BOR_CATEGORIES
 from oncocsr.stats.binomial import response_rate
 from oncocsr.stats.simon import search_designs, two_stage_inference
 

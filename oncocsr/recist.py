@@ -1,12 +1,19 @@
-"""RECIST 1.1 overall response of a visit from tumour measurements (SAP section 1, RECIST 1.1).
+"""RECIST 1.1: the response categories with their ADRS AVAL coding (SAP section 4), and the
+overall response of a visit from tumour measurements (SAP section 1).
 
-Used by the simulator to write RS from TR, so that response and measurements agree as they do
-in a real study.
+The categories are here, not in the ADRS derivation, so that the tables and endpoints that only
+need them do not depend on its code. The overall response is used by the simulator to write RS
+from TR, so that response and measurements agree as they do in a real study.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+# AVAL coding of response categories, best first.
+RESPONSE_AVAL = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "MISSING": 7}
+# Rows of the best overall response table (14.2.1), in AVAL order.
+BOR_CATEGORIES = list(RESPONSE_AVAL)
 
 PR_THRESHOLD = -0.30
 PD_RELATIVE = 0.20

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.adam.common import evaluator_records
-from oncocsr.adam.recist import RESPONSE_AVAL
 from oncocsr.dates import impute_date
+from oncocsr.recist import RESPONSE_AVAL
 
 # Worst first (SAP section 4, worst-of-day rule).
 WORST_FIRST = ["PD", "NON-CR/NON-PD", "SD", "PR", "CR", "NE"]

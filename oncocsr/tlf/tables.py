@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from oncocsr.adam.recist import BOR_CATEGORIES
 from oncocsr.ard import TOTAL, ResultLookup
 from oncocsr.baseline import ANALYSIS_SETS, DEMOGRAPHICS, PRIOR_THERAPY
+from oncocsr.recist import BOR_CATEGORIES
 from oncocsr.safety import OVERVIEW, SPECIAL_INTEREST
 from oncocsr.subgroups import SUBGROUPS
 
