@@ -44,10 +44,9 @@ def code_hash(script, *data):
 
 
 @functools.cache
-def oncocsr_modules(path):
-    """Repository paths of the ``oncocsr`` modules (and their packages) a Python file imports,
-    transitively, imports inside functions included. Read from the syntax tree, so a module
-    that a rule's code uses can never be left out of its hash by hand."""
+def imported_modules(path):
+    """Repository paths of the ``oncocsr`` modules (and their packages) one Python file imports
+    directly, imports inside functions included, read from its syntax tree."""
     found = set()
     for node in ast.walk(ast.parse((REPO / path).read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -67,30 +66,41 @@ def oncocsr_modules(path):
             for depth in range(1, len(parts) + 1):
                 stem = "/".join(parts[:depth])
                 for module in (f"{stem}/__init__.py", f"{stem}.py"):
-                    if (REPO / module).is_file() and module not in found:
+                    if (REPO / module).is_file():
                         found.add(module)
-                        found.update(oncocsr_modules(module))
     return frozenset(found)
+
+
+def oncocsr_modules(path):
+    """Every ``oncocsr`` module a Python file imports, transitively (import cycles included),
+    so that a module a rule's code uses can never be left out of its hash by hand."""
+    found, pending = set(), [path]
+    while pending:
+        for module in imported_modules(pending.pop()) - found:
+            found.add(module)
+            pending.append(module)
+    return found
+
+
+def input_scaled(per_input_mb, base):
+    """A resource function: ``base`` plus ``per_input_mb`` for each MB of the job's inputs."""
+
+    def resource(wildcards, input):
+        return int(base + per_input_mb * input.size_mb)
+
+    return resource
 
 
 def memory_mb(per_input_mb, base):
     """Memory of a job, growing with its inputs: pandas holds several working copies of a table
     (peaks measured at 100,000 subjects in benchmarks/README.md), for cluster schedulers.
     """
-
-    def mem_mb(wildcards, input):
-        return int(base + per_input_mb * input.size_mb)
-
-    return mem_mb
+    return input_scaled(per_input_mb, base)
 
 
 def runtime_min(per_input_mb, base=5):
     """Wall-time limit of a job in minutes, growing with its inputs, with a generous margin."""
-
-    def runtime(wildcards, input):
-        return int(base + per_input_mb * input.size_mb)
-
-    return runtime
+    return input_scaled(per_input_mb, base)
 
 
 def snapshot_files(cut):
