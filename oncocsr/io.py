@@ -215,21 +215,22 @@ def _text_table(uniques: list[bytes], width: int) -> np.ndarray:
     return table
 
 
-def _xpt_cells(column: pd.Series, kind: str, width: int, text=None) -> np.ndarray:
+def _xpt_cells(
+    column: pd.Series, kind: str, width: int, text=None, days: bool = False
+) -> np.ndarray:
     """One variable's cells of the observation records, as pyreadstat writes them: numbers (Python
-    dates as days since 1960, datetimes as seconds, booleans as 0/1) in IBM floating point, text
-    UTF-8 padded with blanks (``text``: its codes and ``_text_table``, when already known)."""
+    dates, or datetimes with ``days``, as days since 1960, other datetimes as seconds, booleans as
+    0/1) in IBM floating point, text UTF-8 padded with blanks (``text``: its codes and
+    ``_text_table``, when already known)."""
     if kind == "double":
         present = column.dropna()
         if column.dtype == object and len(present):
-            # Python dates (days since 1960) or datetimes (seconds), as pyreadstat converts them.
-            dates = not isinstance(present.iloc[0], datetime.datetime)
+            # Python dates (days) or datetimes (seconds), as pyreadstat converts them.
+            days = not isinstance(present.iloc[0], datetime.datetime)
             column = pd.to_datetime(column)
-        else:
-            dates = False
         if pd.api.types.is_datetime64_any_dtype(column):
             since = column - pd.Timestamp("1960-01-01")
-            column = since.dt.days if dates else since.dt.total_seconds()
+            column = since.dt.days if days else since.dt.total_seconds()
         return _double_to_ibm(column.to_numpy(dtype=np.float64, na_value=np.nan))
     if text is None:
         codes, uniques = _text_codes(column)
@@ -297,17 +298,15 @@ def write_xpt(
         out = np.empty((len(rows), sum(widths)), dtype=np.uint8)
         offset = 0
         for name, width in zip(meta.column_names, widths, strict=True):
-            column = rows[name]
-            if name in dates and pd.api.types.is_datetime64_any_dtype(column):
-                column = (column - pd.Timestamp("1960-01-01")).dt.days
             kind = meta.readstat_variable_types[name]
-            out[:, offset : offset + width] = _xpt_cells(column, kind, width, text.get(name))
+            cells = _xpt_cells(rows[name], kind, width, text.get(name), days=name in dates)
+            out[:, offset : offset + width] = cells
             offset += width
         return out
 
     if len(frame):
         expected = np.frombuffer(data, dtype=np.uint8, offset=end)
-        mine = records(prototype.reset_index(drop=True), {}).ravel()
+        mine = records(prototype, {}).ravel()
         if not np.array_equal(expected[: mine.size], mine):
             raise RuntimeError(f"{path}: the numpy XPT encoding differs from pyreadstat's")
     # In blocks of rows, so that the encoded records (hundreds of MB for a million-record
