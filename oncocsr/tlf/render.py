@@ -11,6 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from oncocsr.ard import ResultLookup
+from oncocsr.hashing import sha256_file
 from oncocsr.report import environment, font_faces, write_pdf
 from oncocsr.tlf.listings import Listing
 from oncocsr.tlf.tables import Table, fmt_number, fmt_p
@@ -159,18 +160,20 @@ def render_listing(
     """A listing as an HTML fragment; with ``appendix`` (name, pages, sha256, csv) the fragment
     only refers to the separate PDF that holds the rows; with ``attached`` (name, sha256,
     max_rows) it says that the rows are in a CSV file attached to the PDF."""
-    # Fixed-width text, one table cell per record: WeasyPrint lays out a cell in about a
-    # millisecond, so a listing as one cell per value took five times as long.
-    widths = (
-        [] if appendix or attached else column_widths(listing.columns, listing.rows, LISTING_CHARS)
-    )
+    header, lines = "", []
+    if not (appendix or attached):
+        # Fixed-width text, one table cell per record: WeasyPrint lays out a cell in about a
+        # millisecond, so a listing as one cell per value took five times as long.
+        widths = column_widths(listing.columns, listing.rows, LISTING_CHARS)
+        header = fixed_width(listing.columns, widths)
+        lines = [fixed_width(row, widths) for row in listing.rows]
     return (
         environment(template_dir)
         .get_template("listing.html.j2")
         .render(
             listing=listing,
-            header=fixed_width(listing.columns, widths) if widths else "",
-            lines=[fixed_width(row, widths) for row in listing.rows] if widths else [],
+            header=header,
+            lines=lines,
             footer=footer_text,
             max_rows=max_rows,
             appendix=appendix,
@@ -203,17 +206,15 @@ def write_listing_appendix(
     make a PDF nobody could page through. A listing longer than ``max_rows``
     (report.appendix_max_rows) is therefore a cover page, and its rows travel, complete, as a
     CSV file attached to that PDF (PDF/A-3 embeds data files)."""
-    attachments, csv = {}, None
+    attachments, csv, attached = {}, None, None
     if len(listing.rows) > max_rows:
         data = listing_csv(listing)
         csv = f"{Path(output).stem}.csv"
         attachments[csv] = (data, f"Listing {listing.tlf_id}: all {len(listing.rows)} rows")
         attached = {"name": csv, "sha256": hashlib.sha256(data).hexdigest(), "max_rows": max_rows}
-        html = render_listing(
-            listing, footer_text=footer_text, template_dir=template_dir, attached=attached
-        )
-    else:
-        html = render_listing(listing, footer_text=footer_text, template_dir=template_dir)
+    html = render_listing(
+        listing, footer_text=footer_text, template_dir=template_dir, attached=attached
+    )
     pages = write_pdf(
         render_appendix(html, tlf_id=listing.tlf_id, frame=frame, template_dir=template_dir),
         output,
@@ -222,8 +223,7 @@ def write_listing_appendix(
         epoch=epoch,
         attachments=attachments,
     )
-    digest = hashlib.sha256(Path(output).read_bytes()).hexdigest()
-    return {"name": Path(output).name, "pages": pages, "sha256": digest, "csv": csv}
+    return {"name": Path(output).name, "pages": pages, "sha256": sha256_file(output), "csv": csv}
 
 
 def render_appendix(listing_html: str, *, tlf_id: str, frame: dict, template_dir) -> str:
