@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import merge_supplemental
+from oncocsr.adam.common import flag, merge_supplemental
 from oncocsr.dates import impute_date, to_date
 
 SCREEN_FAILURE_CODES = {"SCRNFAIL", "SCREEN FAILURE", "SCREEN FAILED"}
@@ -87,16 +87,16 @@ def derive_death(dm: pd.DataFrame, last_alive: pd.Series, cutoff: pd.Timestamp) 
     """
     imputed = impute_date(dm["DTHDTC"], "first")
     date = pd.Series(imputed["date"].to_numpy(), index=dm["USUBJID"])
-    flag = pd.Series(imputed["flag"].to_numpy(), index=dm["USUBJID"])
+    imputation = pd.Series(imputed["flag"].to_numpy(), index=dm["USUBJID"])
     alive = last_alive.reindex(date.index)
-    raised = (flag != "") & (date < alive)
+    raised = (imputation != "") & (date < alive)
     date = date.mask(raised, alive)
     counted = date.notna() & (date <= cutoff)
     return pd.DataFrame(
         {
             "DTHDT": date.where(counted),
-            "DTHDTF": flag.where(counted, ""),
-            "DTHFL": np.where(counted, "Y", ""),
+            "DTHDTF": imputation.where(counted, ""),
+            "DTHFL": flag(counted),
         }
     )
 
@@ -132,8 +132,8 @@ def derive_baseline_characteristics(
         out["VISCMET"] = np.where(has, np.where(visceral, "Y", "N"), "")
         out["LIVERMET"] = np.where(has, np.where(liver, "Y", "N"), "")
         target = tu[tu["TUSTRESC"] == "TARGET"].groupby("USUBJID").size().reindex(index).fillna(0)
-        out["MDISFL"] = np.where(target > 0, "Y", "")
-        out["TUBLFL"] = np.where(has, "Y", "")
+        out["MDISFL"] = flag(target > 0)
+        out["TUBLFL"] = flag(has)
     return out
 
 
@@ -206,7 +206,7 @@ def derive_adsl(
     )
     adsl["ENRLFL"] = np.where(adsl["RFICDT"].notna() & ~screen_failure, "Y", "")
     dosed = adsl["TRTSDT"].notna()
-    adsl["SAFFL"] = np.where(dosed, "Y", "")
+    adsl["SAFFL"] = flag(dosed)
     adsl["FASFL"] = np.where((adsl["ENRLFL"] == "Y") & dosed, "Y", "")
 
     adsl["LSTALVDT"] = derive_last_alive_date(domains, cut).reindex(index)

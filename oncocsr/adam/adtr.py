@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import evaluator_records
+from oncocsr.adam.common import evaluator_records, flag
 from oncocsr.dates import impute_date
 
 PARAMS = {
@@ -64,7 +64,7 @@ def derive_adtr(
     sums = derive_sum_of_diameters(tr, adsl, evaluator, cutoff).sort_values(["USUBJID", "ADT"])
     before = (sums["ADT"] <= sums["STARTDT"]) & sums["AVAL"].notna()
     baseline_date = sums["ADT"].where(before).groupby(sums["USUBJID"]).transform("max")
-    sums["ABLFL"] = np.where(sums["ADT"] == baseline_date, "Y", "")
+    sums["ABLFL"] = flag(sums["ADT"] == baseline_date)
     base = sums["AVAL"].where(sums["ABLFL"] == "Y").groupby(sums["USUBJID"]).transform("max")
     sums["BASE"] = base
     post = sums["ADT"] > sums["STARTDT"]
