@@ -114,7 +114,7 @@ def _lock(args: argparse.Namespace) -> int:
 
     import yaml
 
-    from oncocsr.lock import LockError, build_lock, lock_path, write_lock
+    from oncocsr.lock import LockError, build_lock, lock_path, refuse_relock, write_lock
 
     try:
         with open(args.config, encoding="utf-8") as handle:
@@ -126,13 +126,9 @@ def _lock(args: argparse.Namespace) -> int:
         known = ", ".join(map(str, cuts)) or "none"
         raise UsageError(f"cut {args.cut!r} is not in {args.config} (cuts: {known})")
     path = lock_path(args.cut, args.locks)
-    if path.exists() and not args.force:
-        # Checked before hashing, so a refused re-lock of a large snapshot answers at once.
-        raise UsageError(
-            f"{path} exists: cut {args.cut} is already locked; re-locking accepts the snapshot "
-            f"as it is now, so it needs --force (then commit the new lock)"
-        )
     try:
+        # Before hashing, so that a refused re-lock of a large snapshot answers at once.
+        refuse_relock(path, args.cut, force=args.force)
         lock = build_lock(args.cut, cuts[args.cut], commit=_git_commit(), now=datetime.now(UTC))
         write_lock(lock, path, force=args.force)
     except LockError as error:

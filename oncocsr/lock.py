@@ -95,15 +95,21 @@ def build_lock(cut: str, cut_config: dict, *, commit: str, now: datetime) -> dic
     }
 
 
+def refuse_relock(path: str | Path, cut: str, *, force: bool) -> None:
+    """Raise :class:`LockError` when the lock at ``path`` exists and ``force`` is not given:
+    re-locking accepts whatever the snapshot now holds, so it must be asked for."""
+    if Path(path).exists() and not force:
+        raise LockError(
+            f"{path} exists: cut {cut} is already locked; to accept the snapshot as it is now, "
+            f"run {_relock_command(cut)} --force and commit the new lock"
+        )
+
+
 def write_lock(lock: dict, path: str | Path, *, force: bool = False) -> Path:
     """Write ``lock`` as JSON (indent 1, sorted keys); an existing lock is replaced only with
     ``force``, because re-locking accepts whatever the snapshot now holds."""
     path = Path(path)
-    if path.exists() and not force:
-        raise LockError(
-            f"{path} exists: cut {lock['cut']} is already locked; to accept the snapshot as it "
-            f"is now, run {_relock_command(lock['cut'])} --force and commit the new lock"
-        )
+    refuse_relock(path, lock["cut"], force=force)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
