@@ -1,5 +1,3 @@
-import sys
+from oncocsr.cli import run
 
-from oncocsr.cli import main
-
-sys.exit(main())
+run()

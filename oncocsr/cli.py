@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from typing import NoReturn
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -239,3 +241,17 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def run() -> NoReturn:
+    """``python -m oncocsr`` and the ``oncocsr`` command: main(), then exit without teardown.
+
+    pyarrow's native thread pools can abort the interpreter's teardown after a command has
+    finished ("terminate called without an active exception", exit -6; apache/arrow#34314), which
+    CI saw once on ``trace``. Every command closes the files it writes, so the standard streams
+    are flushed and the process exits without the teardown.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
