@@ -68,6 +68,12 @@ def search_designs(
     null, alternative = _binomial_tables(n_max, p0), _binomial_tables(n_max, p1)
     for n in range(2, n_max + 1):
         for n1 in range(1, n):
+            # EN0 = n1 + (1 - PET0)(n - n1) >= n1, so once n1 passes the best EN0 so far no
+            # design from here on can improve the optimal one. Nor the minimax one: at a larger n
+            # it cannot, and while n is the minimax n both are the same design.
+            optimal = best["optimal"]
+            if optimal is not None and n1 > optimal.en0 + 1e-9:
+                break
             size = _reject_probability(n1, n, null)
             reach = _reject_probability(n1, n, alternative)
             r1_grid, r_grid = np.meshgrid(np.arange(n1 + 1), np.arange(n + 1), indexing="ij")
