@@ -47,14 +47,20 @@ def _hash_files(paths: list[Path]) -> list[str]:
         return list(pool.map(sha256_file, paths))
 
 
-def snapshot_entries(snapshot: str | Path) -> list[dict]:
-    """Name, path, sha256 and size of every regular file in the snapshot folder, by name.
+def snapshot_paths(snapshot: str | Path) -> list[Path]:
+    """Every regular file in the snapshot folder, by name: the files a lock records.
 
     Every file counts, not only the SDTM ones: a changed ``simulation.json`` or a stray file is
     a change of the snapshot too. Sub-folders are not part of a snapshot and are not read.
     """
-    folder = Path(snapshot)
-    files = sorted((path for path in folder.iterdir() if path.is_file()), key=lambda p: p.name)
+    return sorted(
+        (path for path in Path(snapshot).iterdir() if path.is_file()), key=lambda p: p.name
+    )
+
+
+def snapshot_entries(snapshot: str | Path) -> list[dict]:
+    """Name, path, sha256 and size of every file of the snapshot (:func:`snapshot_paths`)."""
+    files = snapshot_paths(snapshot)
     return [
         {
             "name": path.name,

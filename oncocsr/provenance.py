@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from oncocsr.hashing import sha256_file
+from oncocsr.lock import read_lock
 
 
 def package_versions(lock: str | Path) -> dict[str, str]:
@@ -84,9 +85,7 @@ def build_provenance(
     with other code than the rule has now).
     """
     config_text = json.dumps(config, sort_keys=True, default=str)
-    locked = {
-        entry["name"]: entry["sha256"] for entry in json.loads(Path(lock).read_text())["files"]
-    }
+    locked = {entry["name"]: entry["sha256"] for entry in read_lock(lock)["files"]}
     hashes: dict[str, str] = {}
 
     def sha(path: str) -> str:
@@ -134,7 +133,7 @@ def build_provenance(
         "python": platform.python_version(),
         "packages": package_versions(repo / "requirements.lock"),
         "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
-        "lock": {"path": lock, "sha256": sha256_file(lock)},
+        "lock": {"path": lock, "sha256": sha(lock)},
         "raw": [
             {**record(path), "lock_sha256": locked.get(Path(path).name)} for path in sorted(raw)
         ],
@@ -179,4 +178,5 @@ def prov_document(document: dict) -> str:
 
 
 def write_provenance(document: dict, path: str | Path) -> None:
+    """provenance.json, or the run log beside it: JSON with indent 1 and sorted keys."""
     Path(path).write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")

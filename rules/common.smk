@@ -311,8 +311,9 @@ def cut_products(cut):
 
 def raw_files(cut):
     """Every file of a cut's snapshot folder, as the data lock lists them."""
-    folder = Path(config["cuts"][cut]["snapshot"])
-    return sorted(str(path) for path in folder.iterdir() if path.is_file())
+    from oncocsr.lock import snapshot_paths
+
+    return [str(path) for path in snapshot_paths(config["cuts"][cut]["snapshot"])]
 
 
 def rule_graph(wildcards):

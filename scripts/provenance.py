@@ -2,7 +2,6 @@
 export, and the run log of job times (kept apart: provenance.json must not change between
 identical rebuilds)."""
 
-import json
 from pathlib import Path
 
 from oncocsr.provenance import build_provenance, prov_document, write_provenance
@@ -20,6 +19,4 @@ document, run_log = build_provenance(
 )
 write_provenance(document, snakemake.output.provenance)
 Path(snakemake.output.prov).write_text(prov_document(document), encoding="utf-8")
-Path(snakemake.output.run_log).write_text(
-    json.dumps(run_log, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-)
+write_provenance(run_log, snakemake.output.run_log)
