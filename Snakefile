@@ -2,7 +2,11 @@
 # Layout and output contract: DESIGN.md; what is computed: SAP.md.
 
 
-configfile: "config/config.yaml"
+# The bundled study, unless a study config is given with --configfile: a study config is
+# complete in itself and is never merged with the bundled one (DESIGN.md).
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 include: "rules/common.smk"

@@ -4,8 +4,8 @@
 Categorical variables give one ARD variable per level, ``"<ADSL variable>=<level>"``, with
 statistics n, N (the group's subjects in the analysis set), pct and order (display order of the
 level, the same in every group); continuous ones give n, mean, sd, median, min and max. Each
-analysis also has one row ``<set flag>:N``, the column header's N. Groups are the actual arms,
-plus Total when there is more than one (SAP section 2, arms).
+analysis also has one row ``<set flag>:N``, the column header's N. Groups are the study's arms,
+plus Total where the study pools them (``arms``, SAP section 2).
 """
 
 from __future__ import annotations
@@ -18,21 +18,9 @@ MISSING = "Missing"
 # End of treatment and study status always shown; COMPLETED only when someone has it, as a
 # single-arm study treats until progression.
 STATUS = ("ONGOING", "DISCONTINUED")
-# {variable: (label, levels shown even when nobody has them, in this order: the subgroups of SAP
-# section 6, yes/no)}; any other level seen in the data follows them.
-DEMOGRAPHICS = {
-    "AGEGR1": ("Age group (years)", ("<50", ">=50")),
-    "SEX": ("Sex", ()),
-    "RACE": ("Race", ()),
-    "ECOGBL": ("Baseline ECOG performance status", ("0", "1")),
-    "SUBTYPE": ("Subtype (HR/HER2)", ("HR+/HER2-", "TRIPLE NEGATIVE", "HER2+")),
-    "VISCMET": ("Visceral metastases", ("Y", "N")),
-    "LIVERMET": ("Liver metastases", ("Y", "N")),
-    "MDISFL": ("Measurable disease at baseline", ("Y", "N")),
-}
 PRIOR_THERAPY = {
     "NPRREG": ("Number of prior anticancer regimens", ()),
-    "PRREGGR": ("Prior anticancer regimens (group)", ("<=2", ">=3")),
+    "PRREGGR": ("Prior anticancer regimens (group)", ()),
 }
 ANALYSIS_SETS = {
     "ENRLFL": "Enrolled set",
@@ -45,41 +33,86 @@ FLAGS = {"ENRLFL", "SAFFL", "FASFL", "EFFFL", "MDISFL", "DTHFL"}
 SET_NAMES = {"ENR": "enrolled set", "FAS": "full analysis set"}
 
 
-def baseline_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
-    """ARD rows of tables 14.1.1 to 14.1.4 from ADSL."""
+def collection_sources(settings: dict) -> dict[str, str]:
+    """What each optional ADSL variable is derived from, in words, for the "not collected"
+    notes of the tables (from the study's ``terms``, ``baseline`` and ``tumour`` settings)."""
+    terms, baseline = settings["terms"], settings["baseline"]
+    ecog = baseline["ecog"]
+    if ecog["domain"] == "none":
+        ecog_source = "no source configured (baseline.ecog.domain: none)"
+    elif ecog.get("category"):
+        ecog_source = f"{ecog['domain']} records with {ecog['domain']}CAT = '{ecog['category']}'"
+    else:
+        ecog_source = f"{ecog['domain']} records with {ecog['domain']}TESTCD = '{ecog['testcd']}'"
+    eot = terms["ds"]["end_of_treatment"]
+    prior = terms["cm"]["prior_therapy"]
+    tumour = "TU records of baseline target and non-target lesions"
+    sources = {
+        "AGEGR1": "DM.AGE",
+        "SEX": "DM.SEX",
+        "RACE": "DM.RACE",
+        "ECOGBL": ecog_source,
+        "EOTSTT": f"DS records with DSSCAT = '{eot}'" if eot else "not recorded in DS",
+        "NPRREG": f"CM records with CMCAT = '{prior}'" if prior else "not recorded in CM",
+        "VISCMET": tumour,
+        "LIVERMET": tumour,
+        "MDISFL": tumour,
+    }
+    sources["PRREGGR"] = sources["NPRREG"]
+    sources |= {qnam: f"SUPPDM records with QNAM = '{qnam}'" for qnam in baseline["supplemental"]}
+    return sources
+
+
+def baseline_ard(
+    adsl: pd.DataFrame,
+    input_sha256: str,
+    *,
+    characteristics: list[dict],
+    sources: dict[str, str] | None = None,
+    arms: dict | None = None,
+) -> pd.DataFrame:
+    """ARD rows of tables 14.1.1 to 14.1.4 from ADSL, the groups of the tables (ARMS), and
+    which optional variables the study collected (COLLECTED)."""
+    sources = sources or {}
+    optional = {c["variable"] for c in characteristics} | {"EOTSTT", "NPRREG"}
+    collected = {
+        name: (name in adsl, sources.get(name, f"ADSL.{name}")) for name in sorted(optional)
+    }
+    arms = arms or ard.SINGLE_ARM
+    enrolled = adsl[adsl["ENRLFL"] == "Y"]
+    names = [name for name, _ in ard.arm_groups(enrolled, arms)]
     return ard.combine(
         [
-            disposition_ard(adsl, input_sha256),
-            analysis_sets_ard(adsl, input_sha256),
-            demographics_ard(adsl, input_sha256),
-            prior_therapy_ard(adsl, input_sha256),
+            ard.arms_rows(names, arms["variable"], input_sha256),
+            ard.collected_rows(collected, input_sha256),
+            disposition_ard(adsl, input_sha256, arms),
+            analysis_sets_ard(adsl, input_sha256, arms),
+            demographics_ard(adsl, input_sha256, characteristics, arms),
+            prior_therapy_ard(adsl, input_sha256, arms),
         ]
     )
 
 
-def disposition_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+def disposition_ard(adsl: pd.DataFrame, input_sha256: str, arms: dict | None = None):
     """Table 14.1.1 (analysis DISPOSITION), enrolled set (SAP section 2): treated and not
     treated; among the treated, on treatment at the cutoff or discontinued (EOTSTT) with the
     reason (DCTREAS); on study or discontinued (EOSSTT) with the reason (DCSREAS); deaths
-    (DTHFL). Percentages are of the enrolled subjects of the group."""
+    (DTHFL). Percentages are of the enrolled subjects of the group. Treatment status is left
+    out where the study records no end of treatment (ADSL without EOTSTT)."""
     enrolled = adsl[adsl["ENRLFL"] == "Y"]
     treated = enrolled["SAFFL"] == "Y"
-    stopped_treatment = treated & (enrolled["EOTSTT"] == "DISCONTINUED")
     stopped_study = enrolled["EOSSTT"] == "DISCONTINUED"
     # None marks subjects a variable does not apply to: they are in no level (e.g. the
     # treatment status of a subject never treated).
-    values = pd.DataFrame(
-        {
-            "ENRLFL": "Y",
-            "SAFFL": _flag(enrolled["SAFFL"]),
-            "EOTSTT": _text(enrolled["EOTSTT"]).where(treated, None),
-            "DCTREAS": _text(enrolled["DCTREAS"]).where(stopped_treatment, None),
-            "EOSSTT": _text(enrolled["EOSSTT"]),
-            "DCSREAS": _text(enrolled["DCSREAS"]).where(stopped_study, None),
-            "DTHFL": _flag(enrolled["DTHFL"]),
-        },
-        index=enrolled.index,
-    )
+    columns = {"ENRLFL": "Y", "SAFFL": _flag(enrolled["SAFFL"])}
+    if "EOTSTT" in enrolled:
+        stopped_treatment = treated & (enrolled["EOTSTT"] == "DISCONTINUED")
+        columns["EOTSTT"] = _text(enrolled["EOTSTT"]).where(treated, None)
+        columns["DCTREAS"] = _text(enrolled["DCTREAS"]).where(stopped_treatment, None)
+    columns["EOSSTT"] = _text(enrolled["EOSSTT"])
+    columns["DCSREAS"] = _text(enrolled["DCSREAS"]).where(stopped_study, None)
+    columns["DTHFL"] = _flag(enrolled["DTHFL"])
+    values = pd.DataFrame(columns, index=enrolled.index)
     filters = {
         "ENRLFL": "ENRLFL = 'Y'",
         "SAFFL": "ENRLFL = 'Y'",
@@ -92,12 +125,13 @@ def disposition_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
     levels = {
         "ENRLFL": ["Y"],
         "SAFFL": ["Y", "N"],
-        "EOTSTT": _levels(values["EOTSTT"], STATUS),
-        "DCTREAS": _levels_by_frequency(values["DCTREAS"]),
         "EOSSTT": _levels(values["EOSSTT"], STATUS),
         "DCSREAS": _levels_by_frequency(values["DCSREAS"]),
         "DTHFL": ["Y"],
     }
+    if "EOTSTT" in values:
+        levels["EOTSTT"] = _levels(values["EOTSTT"], STATUS)
+        levels["DCTREAS"] = _levels_by_frequency(values["DCTREAS"])
     labels = {
         "ENRLFL": "Enrolled",
         "SAFFL": "Treated",
@@ -115,10 +149,11 @@ def disposition_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
         tlf_id="14.1.1",
         population=("ENR", "ENRLFL"),
         input_sha256=input_sha256,
+        arms=arms,
     )
 
 
-def analysis_sets_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+def analysis_sets_ard(adsl: pd.DataFrame, input_sha256: str, arms: dict | None = None):
     """Table 14.1.2 (analysis ANALYSIS-SETS): subjects in each analysis set of SAP section 2,
     as n and % of the enrolled subjects of the group. Every subject in any set is counted, so
     the safety set here is the one of the safety tables even if it held a subject not enrolled;
@@ -135,19 +170,23 @@ def analysis_sets_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
         population=("ENR", "ENRLFL"),
         input_sha256=input_sha256,
         denominator=subjects["ENRLFL"] == "Y",
+        arms=arms,
     )
 
 
-def demographics_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
-    """Table 14.1.3 (analysis DEMOGRAPHICS): age, then the categorical baseline characteristics
-    of ADSL, in the full analysis set (the primary set, SAP section 2). A characteristic ADSL
-    does not have is left out."""
+def demographics_ard(
+    adsl: pd.DataFrame, input_sha256: str, characteristics: list[dict], arms: dict | None = None
+) -> pd.DataFrame:
+    """Table 14.1.3 (analysis DEMOGRAPHICS): age, then the study's categorical baseline
+    characteristics (``baseline.characteristics``), in the full analysis set (the primary set,
+    SAP section 2). A characteristic ADSL does not have is left out."""
+    categorical = {c["variable"]: (c["label"], tuple(c.get("levels", ()))) for c in characteristics}
     return _characteristics_ard(
-        adsl, ("AGE", "Age (years)"), DEMOGRAPHICS, "DEMOGRAPHICS", "14.1.3", input_sha256
+        adsl, ("AGE", "Age (years)"), categorical, "DEMOGRAPHICS", "14.1.3", input_sha256, arms
     )
 
 
-def prior_therapy_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+def prior_therapy_ard(adsl: pd.DataFrame, input_sha256: str, arms: dict | None = None):
     """Table 14.1.4 (analysis PRIOR-THERAPY): number of prior anticancer regimens (NPRREG) as
     descriptive statistics and by count, and its group PRREGGR (SAP section 6 subgroups), in the
     full analysis set."""
@@ -158,6 +197,7 @@ def prior_therapy_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
         "PRIOR-THERAPY",
         "14.1.4",
         input_sha256,
+        arms,
     )
 
 
@@ -168,6 +208,7 @@ def _characteristics_ard(
     analysis_id: str,
     tlf_id: str,
     input_sha256: str,
+    arms: dict | None = None,
 ) -> pd.DataFrame:
     """Full analysis set: descriptive statistics of the ``continuous`` (variable, label) and
     counts of the levels of the ``categorical`` variables; a variable ADSL lacks is left out."""
@@ -201,11 +242,12 @@ def _characteristics_ard(
             tlf_id=tlf_id,
             population=("FAS", "FASFL"),
             input_sha256=input_sha256,
+            arms=arms,
         )
     ]
     variable, label = continuous
     if variable in fas:
-        for group, subjects in ard.arm_groups(fas):
+        for group, subjects in ard.arm_groups(fas, arms):
             data = subjects[variable]
             n = int(data.count())
             frames.append(
@@ -239,6 +281,7 @@ def _analysis(
     population: tuple[str, str],
     input_sha256: str,
     denominator: pd.Series | None = None,
+    arms: dict | None = None,
 ) -> pd.DataFrame:
     """Count rows of every level of every variable of ``spec`` ({variable: (label, levels,
     filter, numeric)}), per arm group, plus the group's N; ``values`` holds the level of each
@@ -255,7 +298,7 @@ def _analysis(
         "input_sha256": input_sha256,
     }
     frames = []
-    for group, subjects in ard.arm_groups(adsl):
+    for group, subjects in ard.arm_groups(adsl, arms):
         total = int(counted[subjects.index].sum())
         frames.append(
             ard.rows(

@@ -92,7 +92,11 @@ def records_findings(
 ) -> pd.DataFrame:
     """Findings, one per record where ``mask`` holds, naming subject, sequence number and value."""
     rows = frame[np.asarray(mask, dtype=bool)]
-    shown = rows[variable] if values is None else pd.Series(values, index=frame.index)[rows.index]
+    if values is not None:
+        shown = pd.Series(values, index=frame.index)[rows.index]
+    else:
+        # A finding about a variable the file lacks (e.g. no DM.RFICDTC at all) has no value.
+        shown = rows[variable] if variable in rows else pd.Series("", index=rows.index)
     seq = rows[f"{domain}SEQ"] if f"{domain}SEQ" in rows else pd.Series("", index=rows.index)
     return pd.DataFrame(
         {

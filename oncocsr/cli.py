@@ -10,9 +10,17 @@ from typing import NoReturn
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from oncocsr.simulate import run
+    from oncocsr.simulate import SimulationOptions, run
 
-    meta = run(args.subjects, args.seed, args.out, quiet=args.quiet)
+    options = SimulationOptions(
+        arms=args.arms,
+        grades=args.grades,
+        consent=not args.no_consent,
+        irecist=args.irecist,
+        ecog=args.ecog,
+        file_format=args.format,
+    )
+    meta = run(args.subjects, args.seed, args.out, quiet=args.quiet, options=options)
     print(
         json.dumps({key: meta[key] for key in ("screened_subjects", "cutoff", "truth")}, indent=2)
     )
@@ -111,23 +119,46 @@ def _git_commit() -> str:
     return done.stdout.strip()
 
 
+def _find_config(cut: str) -> str:
+    """The config that defines ``cut``: the bundled config/config.yaml or one study config of
+    config/studies; more than one is an error (cut names are folder names under results/)."""
+    from pathlib import Path
+
+    from oncocsr.studyconfig import ConfigError, read_config
+
+    candidates = [Path("config/config.yaml"), *sorted(Path("config/studies").glob("*.yaml"))]
+    found = []
+    for path in candidates:
+        if not path.is_file():
+            continue
+        try:
+            if cut in (read_config(path).get("cuts") or {}):
+                found.append(str(path))
+        except ConfigError as error:
+            raise UsageError(str(error)) from error
+    if len(found) != 1:
+        where = ", ".join(found) if found else "config/config.yaml or config/studies/*.yaml"
+        what = "several configs" if found else "no config"
+        raise UsageError(f"cut {cut!r} is in {what} ({where}); name one with --config")
+    return found[0]
+
+
 def _lock(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    import yaml
-
     from oncocsr.lock import LockError, build_lock, lock_path, refuse_relock, write_lock
+    from oncocsr.studyconfig import ConfigError, read_config
 
+    config_path = args.config or _find_config(args.cut)
     try:
-        with open(args.config, encoding="utf-8") as handle:
-            config = yaml.safe_load(handle) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise UsageError(f"{args.config}: cannot be read as YAML ({error})") from error
+        config = read_config(config_path)
+    except ConfigError as error:
+        raise UsageError(str(error)) from error
     cuts = config.get("cuts") or {}
     if args.cut not in cuts:
         known = ", ".join(map(str, cuts)) or "none"
-        raise UsageError(f"cut {args.cut!r} is not in {args.config} (cuts: {known})")
-    path = lock_path(args.cut, args.locks)
+        raise UsageError(f"cut {args.cut!r} is not in {config_path} (cuts: {known})")
+    path = lock_path(args.cut, args.locks or config.get("locks") or "config/locks")
     try:
         # Before hashing, so that a refused re-lock of a large snapshot answers at once.
         refuse_relock(path, args.cut, force=args.force)
@@ -136,6 +167,30 @@ def _lock(args: argparse.Namespace) -> int:
     except LockError as error:
         raise UsageError(str(error)) from error
     print(f"locked cut {args.cut}: {len(lock['files'])} files of {lock['snapshot']} -> {path}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from oncocsr.studyinit import InitError, init_study
+
+    try:
+        done = init_study(
+            args.name,
+            args.snapshot,
+            cutoff=args.cutoff,
+            force=args.force,
+            commit=_git_commit(),
+            now=datetime.now(UTC),
+        )
+    except (InitError, OSError) as error:
+        raise UsageError(str(error)) from error
+    print(f"wrote {done['config']} (study config: review every choice, each says what it found)")
+    print(f"locked the snapshot -> {done['lock']}")
+    for warning in done["warnings"]:
+        print(f"  note: {warning}")
+    print(f"next: {done['next']}")
     return 0
 
 
@@ -173,14 +228,49 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m oncocsr", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     simulate = commands.add_parser(
-        "simulate", help="write a simulated SDTM snapshot (XPT v5) of the irinotecan study"
+        "simulate", help="write a simulated SDTM snapshot (XPT v5 or CSV) of the irinotecan study"
     )
-    simulate.add_argument("--subjects", type=int, required=True, help="number of treated subjects")
     simulate.add_argument(
-        "--seed", type=int, required=True, help="random seed (same seed, same files)"
+        "--subjects", type=int, required=True, help="number of treated subjects (all arms)"
     )
-    simulate.add_argument("--out", required=True, help="output directory for the .xpt files")
+    simulate.add_argument(
+        "--seed", type=int, required=True, help="random seed (same seed and options, same files)"
+    )
+    simulate.add_argument("--out", required=True, help="output directory for the SDTM files")
     simulate.add_argument("--quiet", action="store_true", help="no progress messages")
+    simulate.add_argument(
+        "--arms",
+        type=int,
+        choices=[1, 2, 3],
+        default=1,
+        help="1 (single arm) or 2, 3: randomised 1:1(:1) to IRI180, IRI120, PBO",
+    )
+    simulate.add_argument(
+        "--grades",
+        choices=["ctcae", "aesev"],
+        default="ctcae",
+        help="AE severity as CTCAE grade (AETOXGR) and AESEV, or AESEV only",
+    )
+    simulate.add_argument(
+        "--no-consent",
+        action="store_true",
+        help="record no consent date (no DM.RFICDTC, no DS informed-consent milestone)",
+    )
+    simulate.add_argument(
+        "--irecist", action="store_true", help="RS also holds iRECIST overall responses"
+    )
+    simulate.add_argument(
+        "--ecog",
+        choices=["rs", "qs", "none"],
+        default="rs",
+        help="baseline ECOG in RS, in QS, or not collected",
+    )
+    simulate.add_argument(
+        "--format",
+        choices=["xpt", "csv"],
+        default="xpt",
+        help="SAS transport v5, or CSV as R's readr::write_csv writes it",
+    )
     simulate.set_defaults(handler=_simulate)
 
     km = commands.add_parser("km", help="Kaplan-Meier summary of a CSV file (JSON)")
@@ -208,12 +298,30 @@ def build_parser() -> argparse.ArgumentParser:
         "lock", help="record the sha256 of every file of a cut's snapshot in its lock file"
     )
     lock.add_argument("--cut", required=True, help="data cut named in the config (cuts.NAME)")
-    lock.add_argument("--config", default="config/config.yaml")
-    lock.add_argument("--locks", default="config/locks", help="folder of the lock files")
+    lock.add_argument(
+        "--config",
+        help="the study config defining the cut (default: config/config.yaml or the one "
+        "config/studies/*.yaml that defines it)",
+    )
+    lock.add_argument("--locks", help="folder of the lock files (default: the config's locks)")
     lock.add_argument(
         "--force", action="store_true", help="replace an existing lock (a deliberate re-lock)"
     )
     lock.set_defaults(handler=_lock)
+
+    init = commands.add_parser(
+        "init",
+        help="write config/studies/NAME.yaml and its lock from what an SDTM snapshot holds",
+    )
+    init.add_argument("name", help="study (and cut) name: a folder name under results/")
+    init.add_argument("--snapshot", required=True, help="folder of the SDTM files")
+    init.add_argument(
+        "--cutoff", help="data cutoff date YYYY-MM-DD (default: the latest date in the data)"
+    )
+    init.add_argument(
+        "--force", action="store_true", help="overwrite an existing study config and lock"
+    )
+    init.set_defaults(handler=_init)
 
     verify = commands.add_parser(
         "verify", help="re-hash the files a cut's provenance.json lists (exit 1 on a difference)"

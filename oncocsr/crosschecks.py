@@ -9,14 +9,15 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.adam.adsl import derive_consent_date
+from oncocsr.adam.common import criterion_records, upper
 from oncocsr.checks import finding, records_findings
 from oncocsr.dates import impute_date, to_date
 from oncocsr.findings import COLUMNS, sort_findings
+from oncocsr.studychecks import study_findings
+from oncocsr.studyconfig import with_defaults
 
 # Domains whose records happen on study, after consent (prior history in MH/CM may predate it).
 ON_STUDY_DATES = {"AE": "AESTDTC", "EX": "EXSTDTC", "RS": "RSDTC", "TR": "TRDTC", "TU": "TUDTC"}
-NOT_TREATED_ARMS = {"", "SCRNFAIL", "NOTTRT", "NOTASSGN", "NOT TREATED", "SCREEN FAILURE"}
-NEW_THERAPY = "SUBSEQUENT ANTICANCER THERAPY"
 
 
 def _frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -24,11 +25,11 @@ def _frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
 
 
-def _subject_dates(dm: pd.DataFrame, ds: pd.DataFrame | None) -> pd.DataFrame:
+def _subject_dates(dm: pd.DataFrame, ds: pd.DataFrame | None, terms: dict) -> pd.DataFrame:
     """Consent (DM.RFICDTC, else the DS milestone) and death date (DM.DTHDTC, full dates only)."""
     unique = dm.drop_duplicates("USUBJID")
     by = unique.set_index("USUBJID")
-    consent = derive_consent_date(unique, ds)
+    consent = derive_consent_date(unique, ds, terms["ds"]["consent"])
     death = to_date(by["DTHDTC"]) if "DTHDTC" in by else pd.Series(pd.NaT, index=by.index)
     return pd.DataFrame({"consent": consent, "death": death})
 
@@ -57,14 +58,14 @@ def check_orphans(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> pd
 
 
 def check_dates_against_consent_and_death(
-    domains: dict[str, pd.DataFrame], files: dict[str, str]
+    domains: dict[str, pd.DataFrame], files: dict[str, str], terms: dict
 ) -> pd.DataFrame:
     """CROSS.BEFORE_CONSENT and CROSS.AFTER_DEATH for dated on-study records.
 
     A record after death is an error for AE, EX, RS, TR and TU; the disposition domain may
     carry administrative records after death, which are reported as warnings.
     """
-    dates = _subject_dates(domains["DM"], domains.get("DS"))
+    dates = _subject_dates(domains["DM"], domains.get("DS"), terms)
     parts = []
     for name, variable in {**ON_STUDY_DATES, "DS": "DSSTDTC"}.items():
         frame = domains.get(name)
@@ -89,7 +90,7 @@ def check_dates_against_consent_and_death(
             )
         after = when > death
         if name == "DS":
-            after &= frame["DSDECOD"].str.upper() != "DEATH"
+            after &= upper(frame["DSDECOD"]) != terms["ds"]["death"].upper()
         parts.append(
             records_findings(
                 frame,
@@ -105,11 +106,14 @@ def check_dates_against_consent_and_death(
     return _frames(parts)
 
 
-def check_consent(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
-    """CROSS.NO_CONSENT: every subject in DM needs an informed-consent date (DM.RFICDTC or the
-    DS milestone); without it the subject cannot be counted as enrolled (SAP section 2)."""
+def check_consent(
+    domains: dict[str, pd.DataFrame], files: dict[str, str], terms: dict
+) -> pd.DataFrame:
+    """CROSS.NO_CONSENT: where the study defines enrolment by consent, every subject in DM
+    needs an informed-consent date (DM.RFICDTC or the DS milestone); without it the subject
+    cannot be counted as enrolled (SAP section 2)."""
     dm = domains["DM"]
-    dates = _subject_dates(dm, domains.get("DS"))
+    dates = _subject_dates(dm, domains.get("DS"), terms)
     mask = dm["USUBJID"].map(dates["consent"]).isna()
     return records_findings(
         dm,
@@ -123,12 +127,14 @@ def check_consent(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> pd
     )
 
 
-def check_first_dose(domains: dict[str, pd.DataFrame], files: dict[str, str]) -> pd.DataFrame:
+def check_first_dose(
+    domains: dict[str, pd.DataFrame], files: dict[str, str], terms: dict
+) -> pd.DataFrame:
     """CROSS.NO_FIRST_DOSE: a subject with an actual treatment arm must have a dated dose."""
     dm = domains["DM"]
     ex = domains.get("EX")
-    arm = dm["ACTARMCD"].str.upper() if "ACTARMCD" in dm else pd.Series("", index=dm.index)
-    treated = ~arm.isin(NOT_TREATED_ARMS)
+    arm = upper(dm["ACTARMCD"]) if "ACTARMCD" in dm else pd.Series("", index=dm.index)
+    treated = ~arm.isin({code.upper() for code in terms["not_treated_arms"]})
     dosed = set()
     if ex is not None and "EXSTDTC" in ex:
         dosed = set(ex.loc[to_date(ex["EXSTDTC"]).notna(), "USUBJID"])
@@ -146,15 +152,16 @@ def check_first_dose(domains: dict[str, pd.DataFrame], files: dict[str, str]) ->
 
 
 def check_new_therapy_after_first_dose(
-    domains: dict[str, pd.DataFrame], files: dict[str, str]
+    domains: dict[str, pd.DataFrame], files: dict[str, str], terms: dict
 ) -> pd.DataFrame:
     """CROSS.NEW_THERAPY_BEFORE_DOSE: subsequent anticancer therapy must start after first dose."""
     cm, ex = domains.get("CM"), domains.get("EX")
-    if cm is None or ex is None or "CMCAT" not in cm:
+    category = terms["cm"]["subsequent_therapy"]
+    if cm is None or ex is None or "CMCAT" not in cm or category is None:
         return pd.DataFrame(columns=COLUMNS)
     first = to_date(ex["EXSTDTC"]).groupby(ex["USUBJID"]).min()
     start = impute_date(cm["CMSTDTC"], "last")["date"]
-    later = cm["CMCAT"].str.upper() == NEW_THERAPY
+    later = upper(cm["CMCAT"]) == category.upper()
     before = later & (start < cm["USUBJID"].map(first))
     return records_findings(
         cm,
@@ -182,19 +189,28 @@ def _evaluator(frame: pd.DataFrame, prefix: str) -> pd.Series:
 
 
 def check_tumour_consistency(
-    domains: dict[str, pd.DataFrame], files: dict[str, str]
+    domains: dict[str, pd.DataFrame], files: dict[str, str], settings: dict
 ) -> pd.DataFrame:
     """CROSS.RS_WITHOUT_TR and CROSS.PD_DISAGREE between overall response and measurements.
 
-    Per subject, evaluator and assessment date: an overall response other than NE needs tumour
-    measurements that day; RS says PD exactly when TR/TU show progression (target sum at least
-    20% and 5 mm over the nadir, a new lesion, or unequivocal non-target progression).
+    Per subject, evaluator and assessment date, among the overall responses of the study's
+    criterion (``response``): an overall response other than NE needs tumour measurements that
+    day; RS says PD exactly when TR/TU show progression (target sum at least 20% and 5 mm over
+    the nadir, a new lesion, or a non-target or new lesion in one of the study's progression
+    states, ``tumour.progression_states``).
     """
     rs, tr, tu = domains.get("RS"), domains.get("TR"), domains.get("TU")
-    if rs is None or tr is None or "RSTESTCD" not in rs:
+    if rs is None or tr is None or "RSTESTCD" not in rs or "TRDTC" not in tr:
         return pd.DataFrame(columns=COLUMNS)
-    overall = rs[rs["RSTESTCD"] == "OVRLRESP"].assign(
-        _d=lambda f: to_date(f["RSDTC"]), _e=lambda f: _evaluator(f, "RS")
+    response = settings["response"]
+    overall = rs[
+        (rs["RSTESTCD"] == "OVRLRESP") & criterion_records(rs, "RS", response["criterion"])
+    ]
+    mapping = {key.upper(): value for key, value in response["terms"].items()}
+    overall = overall.assign(
+        _d=lambda f: to_date(f["RSDTC"]),
+        _e=lambda f: _evaluator(f, "RS"),
+        RSSTRESC=lambda f: upper(f["RSSTRESC"]).map(mapping).fillna(upper(f["RSSTRESC"])),
     )
     # Only the variables used: a copy of all of TR (millions of records) costs seconds.
     used = ["USUBJID", "TRGRPID", "TRTESTCD", "TRSTRESN", "TRSTRESC"]
@@ -215,7 +231,7 @@ def check_tumour_consistency(
             message="overall response without tumour measurements on that date",
         )
     ]
-    evidence = _progression_evidence(measured, tu)
+    evidence = _progression_evidence(measured, tu, settings["tumour"]["progression_states"])
     flagged = overall.merge(evidence, on=keys, how="left")
     flagged["progression"] = flagged["progression"].eq(True)
     known = flagged["_d"].notna() & _keys(flagged, keys).isin(_keys(evidence, keys))
@@ -241,7 +257,9 @@ def _keys(frame: pd.DataFrame, keys: list[str]) -> pd.MultiIndex:
     return pd.MultiIndex.from_frame(frame[keys])
 
 
-def _progression_evidence(measured: pd.DataFrame, tu: pd.DataFrame | None) -> pd.DataFrame:
+def _progression_evidence(
+    measured: pd.DataFrame, tu: pd.DataFrame | None, states: list[str]
+) -> pd.DataFrame:
     """Per subject, evaluator and date: do the measurements show RECIST progression?"""
     keys = ["USUBJID", "_e", "_d"]
     target = measured[
@@ -267,8 +285,8 @@ def _progression_evidence(measured: pd.DataFrame, tu: pd.DataFrame | None) -> pd
     nadir = running.groupby(who).ffill().groupby(who).shift()
     # The lesions measured may already show progression even when one was not measured.
     sums["target_pd"] = (sums["sum"] >= 1.2 * nadir) & (sums["sum"] - nadir >= 5)
-    state = measured.get("TRSTRESC", pd.Series("", index=measured.index)).str.upper()
-    unequivocal = measured[state == "UNEQUIVOCAL PROGRESSION"][keys].drop_duplicates()
+    state = upper(measured.get("TRSTRESC", pd.Series("", index=measured.index)))
+    unequivocal = measured[state.isin([s.upper() for s in states])][keys].drop_duplicates()
     events = [unequivocal]
     if tu is not None and "TUSTRESC" in tu:
         new = tu[tu["TUSTRESC"] == "NEW"]
@@ -300,9 +318,17 @@ def check_unknown_files(unknown: list[str]) -> pd.DataFrame:
 
 
 def cross_check(
-    domains: dict[str, pd.DataFrame], files: dict[str, str], unknown: list[str]
+    domains: dict[str, pd.DataFrame],
+    files: dict[str, str],
+    unknown: list[str],
+    cutoff: str = "2100-01-01",
+    settings: dict | None = None,
 ) -> pd.DataFrame:
-    """Every cross-domain check; DM is required (its absence is itself a finding)."""
+    """Every cross-domain check, with the study's terms and settings (``settings``: the cut's
+    SAP sections; missing ones take the schema's defaults); DM is required (its absence is
+    itself a finding)."""
+    settings = with_defaults(settings)
+    terms = settings["terms"]
     if "DM" not in domains or "USUBJID" not in domains["DM"]:
         missing = finding(
             "CROSS.NO_DM", "error", "", "", "no usable DM: subjects cannot be checked"
@@ -310,13 +336,15 @@ def cross_check(
         return sort_findings(_frames([pd.DataFrame([missing]), check_unknown_files(unknown)]))
     parts = [
         check_orphans(domains, files),
-        check_dates_against_consent_and_death(domains, files),
-        check_consent(domains, files),
-        check_first_dose(domains, files),
-        check_new_therapy_after_first_dose(domains, files),
-        check_tumour_consistency(domains, files),
+        check_dates_against_consent_and_death(domains, files, terms),
+        check_first_dose(domains, files, terms),
+        check_new_therapy_after_first_dose(domains, files, terms),
+        check_tumour_consistency(domains, files, settings),
         check_unknown_files(unknown),
+        study_findings(domains, files, cutoff, settings),
     ]
+    if settings["populations"]["enrolled"] == "consent":
+        parts.append(check_consent(domains, files, terms))
     return sort_findings(_frames(parts))
 
 

@@ -18,15 +18,21 @@ TTE_TLF = {"PFS": "14.2.5", "PFS2": "14.2.6", "OS": "14.2.7", "DOR": "14.2.4"}
 
 
 def response_ard(
-    adrs: pd.DataFrame, *, design: dict, conf_level: float, input_sha256: str
+    adrs: pd.DataFrame,
+    *,
+    design: dict | None,
+    conf_level: float,
+    input_sha256: str,
+    arms: dict | None = None,
 ) -> pd.DataFrame:
-    """Best overall response counts, the confirmed ORR with exact CI and p-value, and the Simon
-    design's stage-1 look and two-stage inference (14.2.1; SAP sections 1 and 6)."""
-    p0 = design["p0"]
+    """Best overall response counts, the confirmed ORR and DCR with exact CIs, and, for the
+    arms the design applies to (``ard.is_design_group``), the one-sided exact p-values against
+    p0 and the Simon design's stage-1 look and two-stage inference (14.2.1; SAP sections 1, 2
+    and 6). Without a design the rates are descriptive."""
     frames = []
     for population, flag in POPULATIONS.items():
         subjects = adrs[(adrs[flag] == "Y") & (adrs["PARAMCD"] == "CBOR")]
-        for group, data in ard.arm_groups(subjects):
+        for group, data in ard.arm_groups(subjects, arms):
             n = len(data)
             common = {
                 "tlf_id": "14.2.1",
@@ -69,7 +75,7 @@ def response_ard(
                         variable,
                         int(data["AVALC"].isin(categories).sum()),
                         n,
-                        p0=p0,
+                        p0=design["p0"] if ard.is_design_group(group, design) else None,
                         conf_level=conf_level,
                         label=label,
                         filter=f"{flag} = 'Y' and PARAMCD = 'CBOR' and AVALC in {categories}",
@@ -79,7 +85,8 @@ def response_ard(
     cbor = adrs[(adrs["FASFL"] == "Y") & (adrs["PARAMCD"] == "CBOR")]
     frames += [
         simon_ard(data, group, design, conf_level, input_sha256)
-        for group, data in ard.arm_groups(cbor)
+        for group, data in ard.arm_groups(cbor, arms)
+        if ard.is_design_group(group, design)
     ]
     return ard.combine(frames)
 
@@ -90,28 +97,33 @@ def rate_rows(
     events: int,
     n: int,
     *,
-    p0: float,
+    p0: float | None,
     conf_level: float,
     label: str,
     filter: str,
     common: dict,
 ) -> pd.DataFrame:
-    """A proportion with its Clopper-Pearson CI and one-sided exact p-value as ARD rows."""
+    """A proportion with its Clopper-Pearson CI as ARD rows, and its one-sided exact p-value
+    against ``p0`` where the primary hypothesis applies (``p0`` not None)."""
     rate = response_rate(events, n, p0=p0, conf_level=conf_level)
     level = f"{100 * conf_level:g}%"
+    stats = {
+        "n": (rate["n"], "Subjects with the outcome"),
+        "N": (rate["N"], "Subjects in population"),
+        "estimate": (rate["estimate"], label),
+        "lcl": (rate["lcl"], f"{level} CI lower limit"),
+        "ucl": (rate["ucl"], f"{level} CI upper limit"),
+    }
+    method = f"Clopper-Pearson exact {level} CI"
+    if p0 is not None:
+        stats["p_value"] = (rate["p_value"], f"One-sided exact p-value, H0: p <= {p0:g}")
+        method += f"; exact binomial test against p0 = {p0:g}"
     return ard.rows(
         analysis_id=analysis_id,
         variable=variable,
-        stats={
-            "n": (rate["n"], "Subjects with the outcome"),
-            "N": (rate["N"], "Subjects in population"),
-            "estimate": (rate["estimate"], label),
-            "lcl": (rate["lcl"], f"{level} CI lower limit"),
-            "ucl": (rate["ucl"], f"{level} CI upper limit"),
-            "p_value": (rate["p_value"], f"One-sided exact p-value, H0: p <= {p0:g}"),
-        },
+        stats=stats,
         filter=filter,
-        method=f"Clopper-Pearson exact {level} CI; exact binomial test against p0 = {p0:g}",
+        method=method,
         **common,
     )
 
@@ -178,15 +190,20 @@ def km_ard(
     risk_step_months: float,
     convention: str,
     input_sha256: str,
+    arms: dict | None = None,
 ) -> pd.DataFrame:
-    """Kaplan-Meier summary of one ADTTE parameter in months (SAP section 6)."""
+    """Kaplan-Meier summary of one ADTTE parameter in months, per arm (SAP section 6)."""
     # Imported here: lifelines takes about 0.8 s to import, which the response rule never needs.
     from oncocsr.stats.km import km_summary
 
     data = adtte[(adtte["PARAMCD"] == paramcd) & (adtte["FASFL"] == "Y")]
     level = f"{100 * conf_level:g}%"
+    # One grid of numbers at risk for every arm, to the longest time of any: arms that end
+    # earlier have 0 at risk after their end (figures and tables align on it).
+    horizon = float(data["AVAL"].max() / DAYS_PER_MONTH) if len(data) else 0.0
+    grid = np.arange(0, horizon + risk_step_months, risk_step_months)
     frames = []
-    for group, subset in ard.arm_groups(data):
+    for group, subset in ard.arm_groups(data, arms):
         months = subset["AVAL"].to_numpy() / DAYS_PER_MONTH
         event = (subset["CNSR"] == 0).astype(int).to_numpy()
         summary = km_summary(
@@ -218,8 +235,7 @@ def km_ard(
             stats[f"surv_{t}m"] = (landmark["surv"], f"Event-free rate at {t} months")
             stats[f"surv_{t}m_lcl"] = (landmark["lcl"], f"{level} CI lower limit at {t} months")
             stats[f"surv_{t}m_ucl"] = (landmark["ucl"], f"{level} CI upper limit at {t} months")
-        horizon = float(months.max()) if months.size else 0.0
-        for t in np.arange(0, horizon + risk_step_months, risk_step_months):
+        for t in grid:
             stats[f"n_risk_{t:g}m"] = (int((months >= t).sum()), f"Number at risk at {t:g} months")
         frames.append(
             ard.rows(

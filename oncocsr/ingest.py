@@ -11,6 +11,8 @@ from oncocsr.checks import check_domain, finding, load_spec, records_findings, s
 from oncocsr.dates import impute_date
 from oncocsr.findings import COLUMNS, sort_findings
 from oncocsr.io import SDTM_EXTENSIONS, SDTMReadError, read_sdtm_file
+from oncocsr.studychecks import file_findings
+from oncocsr.studyconfig import with_defaults
 
 # The date that places a record in time, per domain, for the data cut. DM, SUPPxx and MH
 # (history before the study) are not cut: DM's death date is handled in ADSL.
@@ -19,7 +21,9 @@ CUT_DATE_VARIABLE = {
     "CM": "CMSTDTC",
     "DS": "DSSTDTC",
     "EX": "EXSTDTC",
+    "QS": "QSDTC",
     "RS": "RSDTC",
+    "SS": "SSDTC",
     "TR": "TRDTC",
     "TU": "TUDTC",
 }
@@ -48,12 +52,31 @@ def apply_data_cut(frame: pd.DataFrame, domain: str, cutoff: str) -> pd.DataFram
     return frame
 
 
+# SDTM numeric variables, by the suffix after the domain prefix (SDTMIG: sequence numbers,
+# standard numeric results, study days, doses, MedDRA codes), and without a prefix.
+NUMERIC_SUFFIXES = {
+    "SEQ", "STRESN", "DY", "STDY", "ENDY", "DOSE", "DOSTOT", "TPTNUM", "STNRLO", "STNRHI",
+    "LLOQ", "ULOQ", "LLTCD", "PTCD", "HLTCD", "HLGTCD", "BDSYCD", "SOCCD",
+}  # fmt: skip
+NUMERIC_VARIABLES = {"VISITNUM", "VISITDY", "TAETORD", "AGE"}
+
+
+def is_numeric_variable(column: str, domain: str) -> bool:
+    """Whether SDTMIG types a variable numeric (its spec aside), e.g. RSSEQ, TRSTRESN, VISITNUM."""
+    prefix = "" if domain.startswith("SUPP") else domain[:2]
+    return column in NUMERIC_VARIABLES or (
+        bool(prefix) and column.startswith(prefix) and column[2:] in NUMERIC_SUFFIXES
+    )
+
+
 def normalise(
     frame: pd.DataFrame, spec: dict, file: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Documented normalisations, each reported: blanks around text removed; numbers stored as
-    text converted where the spec says numeric (a value that is not a number is an error and
-    becomes missing); an all-missing numeric column the spec says is text becomes empty text.
+    text (as CSV stores everything) converted where the spec or SDTMIG says numeric (a value
+    that is not a number is an error and becomes missing); an all-missing numeric column of a
+    text variable (by the spec, or any variable SDTMIG does not type numeric) becomes empty
+    text. So the XPT and CSV forms of the same data read the same.
 
     Also returns, per remaining text column, its distinct values and codes, so that the checks
     look at each distinct value once.
@@ -89,7 +112,10 @@ def normalise(
                 )
                 frame[column] = series = stripped
             factors[column] = (codes, stripped_uniques)
-            if rule.get("type") == "num":
+            numeric = rule.get("type") == "num" or (
+                not rule and is_numeric_variable(column, domain)
+            )
+            if numeric:
                 numbers = pd.to_numeric(series.replace("", None), errors="coerce")
                 bad = numbers.isna() & (series != "")
                 if bad.any():
@@ -106,7 +132,9 @@ def normalise(
                         )
                     )
                 frame[column] = numbers.astype(float)
-        elif rule.get("type") == "char" and series.isna().all():
+        elif (
+            rule.get("type") == "char" or (not rule and not is_numeric_variable(column, domain))
+        ) and series.isna().all():
             parts.append(
                 pd.DataFrame(
                     [
@@ -130,24 +158,34 @@ def normalise(
 
 
 FILE_NOTES = {
+    "CSV_MISSING": (
+        "FILE.CSV_MISSING",
+        "info",
+        "CSV cells holding a missing-value token (ingest.csv_missing) read as missing",
+    ),
     "BOM": ("FILE.BOM", "warning", "UTF-8 byte-order mark removed"),
     "CP1252": ("FILE.ENCODING", "warning", "not UTF-8: read as Windows-1252 (cp1252)"),
     "LATIN1": ("FILE.ENCODING", "warning", "not UTF-8: read as Latin-1"),
 }
 
 
-def ingest(path: str | Path, spec: dict, cutoff: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def ingest(
+    path: str | Path, spec: dict, cutoff: str, settings: dict | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Read, normalise and check one raw SDTM file, then apply the data cut.
 
-    Returns the cut frame, every finding (file, normalisation and pandera checks; checks run on the
-    whole file, before the cut) and a summary. An unreadable file gives an error finding and an
-    empty frame, never an exception: the checks gate decides whether the run goes on.
+    ``settings`` are the cut's SAP sections (``ingest`` for CSV missing-value tokens,
+    ``response`` and ``safety`` for the study-aware checks; defaults otherwise). Returns the cut
+    frame, every finding (file, normalisation, pandera and study checks; checks run on the whole
+    file, before the cut) and a summary. An unreadable file gives an error finding and an empty
+    frame, never an exception: the checks gate decides whether the run goes on.
     """
+    settings = with_defaults(settings)
     domain = spec["domain"]
     file = str(path)
     parts = []
     try:
-        frame, notes = read_sdtm_file(path)
+        frame, notes = read_sdtm_file(path, missing=settings["ingest"]["csv_missing"])
     except SDTMReadError as error:
         columns = list(spec["variables"])
         empty = pd.DataFrame(columns=columns)
@@ -160,7 +198,11 @@ def ingest(path: str | Path, spec: dict, cutoff: str) -> tuple[pd.DataFrame, pd.
         for note in notes
     ]
     frame, normalised, factors = normalise(frame, spec, file)
-    parts += [normalised, check_domain(frame, spec, file, factors)]
+    parts += [
+        normalised,
+        check_domain(frame, spec, file, factors),
+        file_findings(frame, domain, file, settings),
+    ]
     cut = apply_data_cut(frame, domain, cutoff)
     parts = [part for part in parts if not part.empty]
     found = (
@@ -172,7 +214,9 @@ def ingest(path: str | Path, spec: dict, cutoff: str) -> tuple[pd.DataFrame, pd.
     return cut, found, summary
 
 
-def check_snapshot(folder: str | Path, cutoff: str, schema_dir: str | Path):
+def check_snapshot(
+    folder: str | Path, cutoff: str, schema_dir: str | Path, settings: dict | None = None
+):
     """Ingest and check every SDTM file of a snapshot in one process, as the ingest and
     cross-check rules do file by file: return the cut domains and all findings.
 
@@ -189,10 +233,10 @@ def check_snapshot(folder: str | Path, cutoff: str, schema_dir: str | Path):
         if not spec.is_file():
             unknown.append(str(path))
             continue
-        domains[domain], found, _ = ingest(path, load_spec(spec, domain), cutoff)
+        domains[domain], found, _ = ingest(path, load_spec(spec, domain), cutoff, settings)
         files[domain] = str(path)
         parts.append(found)
-    parts.append(cross_check(domains, files, unknown))
+    parts.append(cross_check(domains, files, unknown, cutoff, settings))
     parts = [part for part in parts if not part.empty]
     found = (
         sort_findings(pd.concat(parts, ignore_index=True))

@@ -113,13 +113,20 @@ def _decode_csv(path: Path) -> tuple[str, list[str]]:
             return data.decode("latin-1"), [*notes, "LATIN1"]
 
 
-def read_sdtm_file(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
+# Tokens for a missing value in CSV files: R writes NA, SAS exports "." (ingest.csv_missing).
+CSV_MISSING = ("", "NA", ".")
+
+
+def read_sdtm_file(
+    path: str | Path, missing: tuple[str, ...] | list[str] = CSV_MISSING
+) -> tuple[pd.DataFrame, list[str]]:
     """Read one SDTM file (XPT v5/v8, CSV or Parquet) by extension; return it with notes.
 
     Character values are strings with missing as ``""`` (as in SAS). CSV columns are all read as
-    text; numeric SDTM variables are converted later against the domain's spec. Notes name
-    normalisations the data checks report (``BOM``, ``CP1252``, ``LATIN1``). A file that cannot
-    be read raises ``SDTMReadError``.
+    text, a cell that is exactly one of the ``missing`` tokens being missing; numeric SDTM
+    variables are converted later (``oncocsr.ingest.normalise``). Notes name normalisations the
+    data checks report (``BOM``, ``CP1252``, ``LATIN1``, ``CSV_MISSING``). A file that cannot be
+    read raises ``SDTMReadError``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -144,7 +151,12 @@ def read_sdtm_file(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
                 frame, _ = pyreadstat.read_xport(str(path))
         elif suffix == ".csv":
             text, notes = _decode_csv(path)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, na_values=list(missing)
+            )
+            if frame.isna().to_numpy().any():
+                notes.append("CSV_MISSING")
+            frame = frame.fillna("")
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:

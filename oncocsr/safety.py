@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from oncocsr import ard
+from oncocsr.adam.adae import aesi_variables
 
 OVERVIEW = {
     "ANY": ("Any TEAE", None),
@@ -16,21 +17,41 @@ OVERVIEW = {
     "INTERRUPTED": ("TEAE leading to dose interruption or delay", "INTFL"),
     "FATAL": ("TEAE with fatal outcome", "FATALFL"),
 }
-SPECIAL_INTEREST = {
-    "DIARRHOEA": ("Diarrhoea", lambda ae: ae["AESIDIAR"] != ""),
-    "DIARRHOEA_EARLY": (
-        "Diarrhoea, early onset (within 24 h of infusion)",
-        lambda ae: ae["AESIDIAR"] == "EARLY",
-    ),
-    "DIARRHOEA_LATE": ("Diarrhoea, late onset", lambda ae: ae["AESIDIAR"] == "LATE"),
-    "NEUTROPENIA": ("Neutropenia", lambda ae: ae["AESINEUT"] == "Y"),
-    "FEBRILE_NEUTROPENIA": ("Febrile neutropenia", lambda ae: ae["AESIFN"] == "Y"),
-}
+
+
+def special_interest(aesi: list[dict]) -> dict[str, tuple[str, str, str | None]]:
+    """The study's AEs of special interest (``safety.aesi``) as ARD variables: id -> (label,
+    ADAE variable, onset value or None); an AE split by onset also gives <id>_EARLY and
+    <id>_LATE."""
+    items = {}
+    for number, spec in enumerate(aesi, start=1):
+        name, onset = aesi_variables(number)
+        items[spec["id"]] = (spec["label"], name, None)
+        if "early_onset_hours" in spec:
+            hours = f"{spec['early_onset_hours']:g}"
+            items[f"{spec['id']}_EARLY"] = (
+                f"{spec['label']}, early onset (within {hours} h of a dose)",
+                onset,
+                "EARLY",
+            )
+            items[f"{spec['id']}_LATE"] = (f"{spec['label']}, late onset", onset, "LATE")
+    return items
+
+
+def _special_interest_mask(adae: pd.DataFrame, variable: str, value: str | None) -> pd.Series:
+    if variable not in adae:
+        return pd.Series(False, index=adae.index)
+    return adae[variable] != "" if value is None else adae[variable] == value
+
 
 # Table 14.3.4: TEAEs by SOC and PT among the serious ones, those leading to discontinuation of
 # study treatment and the fatal ones; analysis ids <prefix>-SOC and <prefix>-SOCPT.
 SOC_PT_BY_FLAG = {"TEAE-SER": "SERFL", "TEAE-DISC": "DISCFL", "TEAE-FATAL": "FATALFL"}
-ANY_EVENT = {"NREDUCE": "dose reduction", "NDELAY": "dose delay"}
+ANY_EVENT = {
+    "NREDUCE": "dose reduction",
+    "NDELAY": "dose delay",
+    "NINTRP": "treatment interruption",
+}
 
 
 def _subjects(frame: pd.DataFrame, mask) -> int:
@@ -113,14 +134,32 @@ def _by_soc_and_pt(
 
 
 def safety_ard(
-    adae: pd.DataFrame, adex: pd.DataFrame, adsl: pd.DataFrame, input_sha256: str
+    adae: pd.DataFrame,
+    adex: pd.DataFrame,
+    adsl: pd.DataFrame,
+    input_sha256: str,
+    *,
+    aesi: list[dict] = (),
+    grade: dict | None = None,
+    arms: dict | None = None,
 ) -> pd.DataFrame:
     """TEAE overview, TEAEs by SOC and PT (any grade and grade >= 3), serious TEAEs, TEAEs
-    leading to discontinuation and fatal TEAEs by SOC and PT, deaths, AEs of special interest
-    and exposure, per actual arm (and Total), among the safety set."""
+    leading to discontinuation and fatal TEAEs by SOC and PT, deaths, the study's AEs of special
+    interest (``aesi``) and exposure, per arm (and Total where pooled), among the safety set;
+    and whether the study collected AE grades (COLLECTED, item GRADE)."""
+    grade = grade or {"source": "AETOXGR"}
+    items = special_interest(list(aesi))
     safety = adsl[adsl["SAFFL"] == "Y"]
-    frames = []
-    for group, subjects in ard.arm_groups(safety):
+    # Collected when some AE has a grade (a study without AEs is judged by its config).
+    has_grades = "ATOXGRN" in adae and len(adae)
+    graded = bool(adae["ATOXGRN"].notna().any()) if has_grades else grade["source"] != "none"
+    source = {"AETOXGR": "AE.AETOXGR", "AESEV": "AE.AESEV mapped to grades", "none": "none"}
+    frames = [
+        ard.collected_rows(
+            {"GRADE": (graded, f"AE grade from {source[grade['source']]}")}, input_sha256
+        )
+    ]
+    for group, subjects in ard.arm_groups(safety, arms):
         total = len(subjects)
         emergent = adae[(adae["TRTEMFL"] == "Y") & adae["USUBJID"].isin(subjects["USUBJID"])]
         frames.append(
@@ -185,8 +224,8 @@ def safety_ard(
                     input_sha256=input_sha256,
                 )
             )
-        for key, (label, select) in SPECIAL_INTEREST.items():
-            chosen = emergent[select(emergent)]
+        for key, (label, variable, value) in items.items():
+            chosen = emergent[_special_interest_mask(emergent, variable, value)]
             frames.append(
                 _count_rows(
                     "AESI",

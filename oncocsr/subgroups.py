@@ -1,4 +1,5 @@
-"""ORR and median PFS by the subgroups of SAP section 6 into ARD rows (table 14.2.2)."""
+"""ORR and median PFS by the study's subgroups (``subgroups``, SAP section 6) into ARD rows
+(table 14.2.2)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,20 @@ import pandas as pd
 from oncocsr import ard
 from oncocsr.dates import DAYS_PER_MONTH
 
-SUBGROUPS = {
-    "AGEGR1": "Age group",
-    "ECOGBL": "Baseline ECOG",
-    "SUBTYPE": "Subtype (HR/HER2)",
-    "PRREGGR": "Prior regimens",
-    "VISCMET": "Visceral metastases",
-    "LIVERMET": "Liver metastases",
-}
-
 
 def subgroup_ard(
     adrs: pd.DataFrame,
     adtte: pd.DataFrame,
     adsl: pd.DataFrame,
     *,
+    subgroups: list[dict],
     conf_level: float,
     convention: str,
     input_sha256: str,
+    arms: dict | None = None,
 ) -> pd.DataFrame:
-    """Per subgroup level (FAS): confirmed ORR with its exact CI, and PFS median with its CI."""
+    """Per subgroup level (FAS) and arm: confirmed ORR with its exact CI, and PFS median with
+    its CI. A subgroup variable the study did not collect (not in ADSL) has no rows."""
     # Imported here, not at the top: the TLF rules read SUBGROUPS and would otherwise load scipy
     # and lifelines (about 0.8 s) at every start.
     from oncocsr.stats.binomial import response_rate
@@ -37,8 +32,9 @@ def subgroup_ard(
     pfs = adtte[(adtte["PARAMCD"] == "PFS") & (adtte["FASFL"] == "Y")].set_index("USUBJID")
     level_pct = f"{100 * conf_level:g}%"
     frames = []
-    for group, subjects in ard.arm_groups(fas):
-        for variable, label in SUBGROUPS.items():
+    for group, subjects in ard.arm_groups(fas, arms):
+        for subgroup in subgroups:
+            variable, label = subgroup["variable"], subgroup["label"]
             if variable not in subjects:
                 continue
             for level, members in subjects.groupby(variable):

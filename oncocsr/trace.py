@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from oncocsr.ard import TOTAL
+from oncocsr.ard import TOTAL, arm_variable
 from oncocsr.hashing import sha256_file
 
 PROVENANCE = "provenance.json"
@@ -207,11 +207,17 @@ def _file_facts(path: str | Path, entries: dict[str, dict]) -> dict:
 
 
 def _select(
-    name: str, frame: pd.DataFrame, adsl: pd.DataFrame | None, conditions: list, group: str
+    name: str,
+    frame: pd.DataFrame,
+    adsl: pd.DataFrame | None,
+    conditions: list,
+    group: str,
+    arm: str = "ACTARM",
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Records of one ADaM dataset that the conditions and the group select; subject-level
-    variables it lacks come from ADSL by USUBJID, as the analyses merge them."""
-    needed = [c.column for c in conditions] + ([] if group == TOTAL else ["ACTARM"])
+    """Records of one ADaM dataset that the conditions and the group (a value of the study's
+    arm variable ``arm``, or Total) select; subject-level variables it lacks come from ADSL by
+    USUBJID, as the analyses merge them."""
+    needed = [c.column for c in conditions] + ([] if group == TOTAL else [arm])
     missing = sorted({column for column in needed if column not in frame})
     notes = []
     if missing:
@@ -224,7 +230,7 @@ def _select(
     for condition in conditions:
         mask &= _mask(frame, condition, name)
     if group != TOTAL:
-        mask &= frame["ACTARM"] == group
+        mask &= frame[arm] == group
     return frame[mask], notes
 
 
@@ -364,6 +370,7 @@ def _dataset_node(
     results_dir: Path,
     provenance: dict,
     outputs: dict,
+    arm: str = "ACTARM",
 ) -> dict:
     """An ADaM dataset with the records and subjects an ARD row selects in it (``conditions``
     None: its filter cannot be applied), followed to SDTM and raw files."""
@@ -381,7 +388,7 @@ def _dataset_node(
         keys, notes = dict.fromkeys(_sdtm_keys(name, dataset, dataset)[0]), []
     else:
         try:
-            selected, notes = _select(name, dataset, adsl, conditions, group)
+            selected, notes = _select(name, dataset, adsl, conditions, group, arm)
             keys, link_notes = _sdtm_keys(name, dataset, selected)
         except FilterError as error:
             node["note"] = f"records not selected: {error}"
@@ -436,7 +443,9 @@ def trace_result(results_dir: str | Path, result_id: str) -> dict:
             )
     names = [name.strip() for name in row["source_dataset"].split(",") if name.strip()]
     node["children"] = [
-        _dataset_node(name, conditions, row["group"], results_dir, provenance, outputs)
+        _dataset_node(
+            name, conditions, row["group"], results_dir, provenance, outputs, arm_variable(ard)
+        )
         for name in names
     ]
     return node

@@ -1,7 +1,10 @@
 rule adsl:
     input:
         unpack(
-            sdtm_inputs(["dm", "ds", "ex"], ["suppdm", "rs", "tu", "tr", "cm", "ae"])
+            sdtm_inputs(
+                ["dm", "ds", "ex"],
+                ["suppdm", "rs", "tu", "tr", "cm", "ae", "qs", "ss"],
+            )
         ),
     output:
         parquet="results/{cut}/adam/adsl.parquet",
@@ -16,7 +19,10 @@ rule adsl:
         runtime=runtime_min(0.2),
     params:
         cut=cut_params,
-        reference_start=config["reference_start"],
+        settings=sap_sections(
+            "reference_start", "populations", "terms", "tumour", "baseline", "response"
+        ),
+        labels=sap("baseline", "supplemental"),
         code=code_hash("scripts/adsl.py", "schemas/adam.yaml"),
     script:
         "../scripts/adsl.py"
@@ -39,8 +45,8 @@ rule adrs:
         runtime=runtime_min(0.2),
     params:
         cut=cut_params,
-        response=config["response"],
-        window_days=config["orr"]["window_days"],
+        response=sap("response"),
+        window_days=sap("orr", "window_days"),
         code=code_hash("scripts/adrs.py", "schemas/adam.yaml"),
     script:
         "../scripts/adrs.py"
@@ -64,7 +70,8 @@ rule adtte:
         runtime=runtime_min(0.2),
     params:
         cut=cut_params,
-        pfs=config["pfs"],
+        pfs=sap("pfs"),
+        progression_term=sap("terms", "ds", "clinical_progression"),
         code=code_hash("scripts/adtte.py", "schemas/adam.yaml"),
     script:
         "../scripts/adtte.py"
@@ -72,7 +79,7 @@ rule adtte:
 
 rule adtr:
     input:
-        unpack(sdtm_inputs(["tr"])),
+        unpack(sdtm_inputs([], ["tr"])),
         adsl="results/{cut}/adam/adsl.parquet",
     output:
         parquet="results/{cut}/adam/adtr.parquet",
@@ -87,7 +94,7 @@ rule adtr:
         runtime=runtime_min(0.2),
     params:
         cut=cut_params,
-        evaluator=config["response"]["evaluator"],
+        evaluator=sap("response", "evaluator"),
         code=code_hash("scripts/adtr.py", "schemas/adam.yaml"),
     script:
         "../scripts/adtr.py"
@@ -110,7 +117,7 @@ rule adae:
         runtime=runtime_min(0.2),
     params:
         cut=cut_params,
-        window_days=config["safety"]["teae_window_days"],
+        safety=sap("safety"),
         code=code_hash("scripts/adae.py", "schemas/adam.yaml"),
     script:
         "../scripts/adae.py"
@@ -133,7 +140,7 @@ rule adex:
         runtime=runtime_min(0.2),
     params:
         cut=cut_params,
-        exposure=config["exposure"],
+        exposure=sap("exposure"),
         code=code_hash("scripts/adex.py", "schemas/adam.yaml"),
     script:
         "../scripts/adex.py"

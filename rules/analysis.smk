@@ -23,8 +23,9 @@ rule ard_response:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        design=config["design"],
-        conf_level=config["km"]["conf_level"],
+        design=sap("design"),
+        conf_level=sap("km", "conf_level"),
+        arms=sap("arms"),
         code=code_hash("scripts/ard_response.py"),
     script:
         "../scripts/ard_response.py"
@@ -46,7 +47,8 @@ rule ard_km:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        km=config["km"],
+        km=sap("km"),
+        arms=sap("arms"),
         paramcds=KM_PARAMS,
         code=code_hash("scripts/ard_km.py"),
     script:
@@ -69,6 +71,8 @@ rule ard_safety:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
+        safety=sap("safety"),
+        arms=sap("arms"),
         code=code_hash("scripts/ard_safety.py"),
     script:
         "../scripts/ard_safety.py"
@@ -90,7 +94,9 @@ rule ard_subgroups:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
-        km=config["km"],
+        km=sap("km"),
+        subgroups=sap("subgroups"),
+        arms=sap("arms"),
         code=code_hash("scripts/ard_subgroups.py"),
     script:
         "../scripts/ard_subgroups.py"
@@ -110,6 +116,7 @@ rule ard_baseline:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
+        settings=sap_sections("baseline", "subgroups", "terms", "arms"),
         code=code_hash("scripts/ard_baseline.py"),
     script:
         "../scripts/ard_baseline.py"

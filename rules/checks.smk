@@ -18,6 +18,15 @@ rule cross_checks:
     params:
         raw=lambda wildcards: snapshot_files(wildcards.cut),
         unknown=lambda wildcards: unknown_files(wildcards.cut),
+        cut=cut_params,
+        settings=sap_sections(
+            "reference_start",
+            "populations",
+            "terms",
+            "tumour",
+            "baseline",
+            "response",
+        ),
         code=code_hash("scripts/cross_checks.py"),
     script:
         "../scripts/cross_checks.py"
@@ -42,7 +51,7 @@ rule checks_report:
         runtime=runtime_min(0.02),
     params:
         cut=cut_params,
-        study=config["study"],
+        study=STUDY.study["study"],
         code=code_hash("scripts/checks_report.py", "reports/checks.html.j2"),
     script:
         "../scripts/checks_report.py"
@@ -56,6 +65,7 @@ rule checks_gate:
             name=[*checked_domains(wildcards.cut), "cross"],
         ),
         report="results/{cut}/checks/report.html",
+        waivers=waiver_file,
     output:
         "results/{cut}/checks/gate.json",
     log:
@@ -67,6 +77,9 @@ rule checks_gate:
         mem_mb=memory_mb(2, base=300),
         runtime=runtime_min(0.01),
     params:
+        waivers=lambda wildcards: str(
+            Path(STUDY.study["waivers"]) / f"{wildcards.cut}.yaml"
+        ),
         code=code_hash("scripts/checks_gate.py"),
     script:
         "../scripts/checks_gate.py"

@@ -1,7 +1,4 @@
-import ast
 import fcntl
-import functools
-import hashlib
 import os
 import re
 import shlex
@@ -10,76 +7,70 @@ from operator import attrgetter
 from pathlib import Path
 
 from snakemake.io import is_callable
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
+from oncocsr.studyconfig import ConfigError, StudyConfig
 from oncocsr.tlf.catalog import FIGURES, LISTINGS, TABLES
+from oncocsr import workflow as helpers
 
 min_version("9.0")
 
 
-validate(config, schema="../schemas/config.schema.yaml")
-
-CUTS = sorted(config["cuts"])
-ADAM = ["adsl", "adrs", "adtr", "adtte", "adae", "adex"]
-SDTM_EXTENSIONS = (".xpt", ".csv", ".parquet")
 REPO = Path(workflow.basedir)
 ENVIRONMENT = "../environment.yml"
+# The study config: config/config.yaml, or only the files given with --configfile (Snakefile).
+CONFIG_SOURCE = (
+    ", ".join(map(str, workflow.overwrite_configfiles)) or "config/config.yaml"
+)
+try:
+    STUDY = StudyConfig(config, source=CONFIG_SOURCE, schema=None)
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
+CUTS = STUDY.cuts
+ADAM = ["adsl", "adrs", "adtr", "adtte", "adae", "adex"]
 
 
 wildcard_constraints:
-    cut="|".join(CUTS),
+    cut="|".join(re.escape(cut) for cut in CUTS),
     # "cross" and "gate" name the cut-level checks files, never an SDTM domain.
     domain=r"(?!(?:cross|gate)\b)[a-z0-9]+",
 
 
 def code_hash(script, *data):
-    """Content hash of a rule's code: its script, the ``oncocsr`` modules the script imports
-    (``oncocsr_modules``), the templates or specs in ``data``, and the dependency lock (DESIGN.md,
-    caching)."""
-    digest = hashlib.sha256()
-    for path in sorted({script, *oncocsr_modules(script), *data, "requirements.lock"}):
-        digest.update(path.encode())
-        digest.update((REPO / path).read_bytes())
-    return digest.hexdigest()
+    return helpers.code_hash(script, *data, repo=REPO)
 
 
-@functools.cache
-def imported_modules(path):
-    """Repository paths of the ``oncocsr`` modules (and their packages) one Python file imports
-    directly, imports inside functions included, read from its syntax tree."""
-    found = set()
-    for node in ast.walk(ast.parse((REPO / path).read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            # "from oncocsr.tlf import listings" imports the submodule oncocsr.tlf.listings.
-            names = [
-                node.module,
-                *(f"{node.module}.{alias.name}" for alias in node.names),
-            ]
-        else:
-            continue
-        for name in names:
-            parts = name.split(".")
-            if parts[0] != "oncocsr":
-                continue
-            for depth in range(1, len(parts) + 1):
-                stem = "/".join(parts[:depth])
-                for module in (f"{stem}/__init__.py", f"{stem}.py"):
-                    if (REPO / module).is_file():
-                        found.add(module)
-    return frozenset(found)
+def sap(*keys):
+    """A params function: the cut's resolved SAP setting under ``keys`` (studyconfig); None for
+    an optional section the study does not set (e.g. no design)."""
+
+    def value(wildcards):
+        setting = STUDY.settings(wildcards.cut)
+        for key in keys:
+            setting = setting.get(key) if isinstance(setting, dict) else None
+        return setting
+
+    value.__doc__ = f"SAP setting {'.'.join(keys)} of the cut"
+    return value
 
 
-def oncocsr_modules(path):
-    """Every ``oncocsr`` module a Python file imports, transitively (import cycles included),
-    so that a module a rule's code uses can never be left out of its hash by hand."""
-    found, pending = set(), [path]
-    while pending:
-        for module in imported_modules(pending.pop()) - found:
-            found.add(module)
-            pending.append(module)
-    return found
+def sap_sections(*names):
+    """A params function: the named SAP sections of the cut's resolved settings, as a dict.
+    Each rule gets only the sections it uses, so a change reruns only what depends on it.
+    """
+
+    def value(wildcards):
+        settings = STUDY.settings(wildcards.cut)
+        return {name: settings.get(name) for name in names}
+
+    value.__doc__ = f"SAP settings {', '.join(names)} of the cut"
+    return value
+
+
+def waiver_file(wildcards):
+    """The cut's waiver file (accepted data-check findings), if it has one."""
+    path = Path(STUDY.study["waivers"]) / f"{wildcards.cut}.yaml"
+    return [str(path)] if path.is_file() else []
 
 
 def input_scaled(per_input_mb, base):
@@ -105,30 +96,14 @@ def runtime_min(per_input_mb, base=5):
 
 def snapshot_files(cut):
     """Raw SDTM files of a cut's snapshot, by lower-case domain name."""
-    folder = Path(config["cuts"][cut]["snapshot"])
-    if not folder.is_dir():
-        raise WorkflowError(f"cut {cut!r}: snapshot folder {folder} does not exist")
-    files = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in SDTM_EXTENSIONS:
-            domain = path.stem.lower()
-            if domain in files:
-                raise WorkflowError(
-                    f"cut {cut!r}: domain {domain.upper()} is in two files: {files[domain]} and {path}"
-                )
-            files[domain] = str(path)
-    return files
+    try:
+        return helpers.snapshot_files(STUDY.cut(cut)["snapshot"], cut)
+    except helpers.SnapshotError as error:
+        raise WorkflowError(str(error)) from None
 
 
 def spec_file(domain):
-    """The data-check spec of a domain (SUPPxx share one), or None for an unknown domain.
-
-    Relative to the working directory, so that a clone in another folder with its results
-    restored sees the same input files and reruns nothing.
-    """
-    name = "supp" if domain.startswith("supp") else domain
-    path = REPO / "schemas" / "sdtm" / f"{name}.yaml"
-    return os.path.relpath(path) if path.is_file() else None
+    return helpers.spec_file(domain, REPO)
 
 
 def checked_domains(cut):
@@ -146,7 +121,7 @@ def raw_sdtm(wildcards):
     if wildcards.domain not in files:
         raise WorkflowError(
             f"cut {wildcards.cut!r}: no {wildcards.domain.upper()} file in "
-            f"{config['cuts'][wildcards.cut]['snapshot']}"
+            f"{STUDY.cut(wildcards.cut)['snapshot']}"
         )
     return {"raw": files[wildcards.domain], "spec": spec_file(wildcards.domain)}
 
@@ -154,17 +129,12 @@ def raw_sdtm(wildcards):
 def sdtm_inputs(required, optional=()):
     """Input function: cut SDTM parquet files by domain, behind the data-checks gate.
 
-    Required domains must be in the snapshot; optional ones are used when present.
+    Required domains must be in the snapshot (checked for every cut before anything runs);
+    optional ones are used when present.
     """
 
     def inputs(wildcards):
         present = snapshot_files(wildcards.cut)
-        missing = [domain for domain in required if domain not in present]
-        if missing:
-            raise WorkflowError(
-                f"cut {wildcards.cut!r}: required SDTM domains missing from the snapshot: "
-                + ", ".join(domain.upper() for domain in missing)
-            )
         domains = [*required, *(domain for domain in optional if domain in present)]
         files = {
             domain: f"results/{wildcards.cut}/sdtm/{domain}.parquet"
@@ -180,7 +150,7 @@ def sdtm_inputs(required, optional=()):
 
 
 def cut_params(wildcards):
-    return {"name": wildcards.cut, "description": "", **config["cuts"][wildcards.cut]}
+    return STUDY.cut(wildcards.cut)
 
 
 def pipeline_identity():
@@ -204,7 +174,7 @@ def pipeline_identity():
 
 
 PIPELINE = pipeline_identity()
-LOCKS = Path(config["locks"])
+LOCKS = Path(STUDY.study["locks"])
 
 
 def lock_file(cut):
@@ -219,14 +189,19 @@ def verify_data_locks():
     from oncocsr.lock import check_lock_matches, read_lock, verify_snapshot
 
     for cut in CUTS:
+        snapshot = STUDY.cut(cut)["snapshot"]
         try:
             lock = read_lock(lock_file(cut))
-            check_lock_matches(lock, cut, config["cuts"][cut])
-            verify_snapshot(
-                lock, config["cuts"][cut]["snapshot"], lock_file=lock_file(cut)
-            )
+            check_lock_matches(lock, cut, STUDY.cut(cut))
+            verify_snapshot(lock, snapshot, lock_file=lock_file(cut))
         except (OSError, ValueError) as error:
             raise WorkflowError(f"data lock of cut {cut!r}: {error}") from None
+        try:
+            helpers.check_required_domains(
+                helpers.snapshot_files(snapshot, cut), snapshot, cut
+            )
+        except helpers.SnapshotError as error:
+            raise WorkflowError(str(error)) from None
 
 
 def hold_run_lock():
@@ -266,7 +241,9 @@ def listing_inputs(wildcards):
     """The ADaM datasets (or data-check results) a listing lists."""
     files = {}
     for name in LISTINGS[wildcards.listing]:
-        if name == "checks":
+        if name == "gate":
+            files[name] = f"results/{wildcards.cut}/checks/gate.json"
+        elif name == "checks":
             files[name] = expand(
                 "results/{cut}/checks/{name}.json",
                 cut=wildcards.cut,
@@ -313,7 +290,7 @@ def raw_files(cut):
     """Every file of a cut's snapshot folder, as the data lock lists them."""
     from oncocsr.lock import snapshot_paths
 
-    return [str(path) for path in snapshot_paths(config["cuts"][cut]["snapshot"])]
+    return [str(path) for path in snapshot_paths(STUDY.cut(cut)["snapshot"])]
 
 
 def rule_graph(wildcards):

@@ -14,6 +14,7 @@ rule ingest_domain:
         runtime=runtime_min(0.05),
     params:
         cut=cut_params,
+        settings=sap_sections("ingest", "response", "safety"),
         code=code_hash("scripts/ingest.py"),
     script:
         "../scripts/ingest.py"

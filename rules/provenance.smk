@@ -23,7 +23,7 @@ rule provenance:
         },
         cut=cut_params,
         pipeline=PIPELINE,
-        config=config,
+        config=STUDY.study,
         code=code_hash("scripts/provenance.py"),
     script:
         "../scripts/provenance.py"

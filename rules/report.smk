@@ -9,6 +9,7 @@ rule csr:
         tables=expand("results/{{cut}}/tlf/{tlf}.html", tlf=sorted(TABLES)),
         figures=expand("results/{{cut}}/tlf/{stem}.svg", stem=list(FIGURES)),
         listings=expand("results/{{cut}}/tlf/{listing}.html", listing=sorted(LISTINGS)),
+        gate="results/{cut}/checks/gate.json",
         checks=lambda wildcards: expand(
             "results/{cut}/checks/{name}.json",
             cut=wildcards.cut,
@@ -25,9 +26,17 @@ rule csr:
         mem_mb=memory_mb(10, base=1500),
         runtime=runtime_min(0.1),
     params:
-        study=config["study"],
-        design=config["design"],
-        window_days=config["orr"]["window_days"],
+        study=STUDY.study["study"],
+        settings=sap_sections(
+            "design",
+            "orr",
+            "response",
+            "reference_start",
+            "populations",
+            "arms",
+            "safety",
+            "km",
+        ),
         cut=cut_params,
         pipeline=PIPELINE,
         rule_graph=rule_graph,

@@ -22,8 +22,19 @@ rule tlf_tables:
         runtime=runtime_min(0.1),
     params:
         sources=TABLES,
-        p0=config["design"]["p0"],
-        landmarks=config["km"]["landmarks_months"],
+        settings=sap_sections(
+            "design",
+            "km",
+            "response",
+            "reference_start",
+            "populations",
+            "arms",
+            "baseline",
+            "subgroups",
+            "safety",
+            "exposure",
+            "terms",
+        ),
         cut=cut_params,
         code=code_hash("scripts/tlf_tables.py", "reports/table.html.j2"),
     script:
@@ -58,8 +69,10 @@ rule tlf_ard_figures:
         runtime=runtime_min(0.1),
     params:
         figures=KM_FIGURES,
-        conf_level=config["km"]["conf_level"],
-        p0=config["design"]["p0"],
+        conf_level=sap("km", "conf_level"),
+        reference_start=sap("reference_start"),
+        subgroups=sap("subgroups"),
+        design=sap("design"),
         code=code_hash("scripts/tlf_ard_figures.py"),
     script:
         "../scripts/tlf_ard_figures.py"
@@ -96,6 +109,8 @@ rule tlf_response_figures:
         mem_mb=memory_mb(20, base=800),
         runtime=runtime_min(0.1),
     params:
+        arms=sap("arms"),
+        reference_start=sap("reference_start"),
         code=code_hash("scripts/tlf_response_figures.py"),
     script:
         "../scripts/tlf_response_figures.py"
@@ -118,9 +133,10 @@ rule tlf_listing:
         mem_mb=memory_mb(40, base=1000),
         runtime=runtime_min(1.0),
     params:
-        max_rows=config["report"]["listing_max_rows"],
-        appendix_max_rows=config["report"]["appendix_max_rows"],
-        study=config["study"],
+        max_rows=sap("report", "listing_max_rows"),
+        appendix_max_rows=sap("report", "appendix_max_rows"),
+        settings=sap_sections("response", "safety"),
+        study=STUDY.study["study"],
         cut=cut_params,
         pipeline=PIPELINE,
         code=code_hash(

@@ -1,5 +1,9 @@
 """Rule adex: EX and ADSL -> ADEX (SAP section 6, exposure)."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 import pandas as pd
 
 from oncocsr.adam.adex import derive_adex
@@ -11,5 +15,4 @@ adex = derive_adex(
     **snakemake.params.exposure,
 )
 write_adam(adex, "adex", snakemake.output, snakemake.params.cut["cutoff"])
-with open(snakemake.log[0], "w") as log:
-    print(f"ADEX: {len(adex)} records", file=log)
+note(f"ADEX: {len(adex)} records")

@@ -1,5 +1,9 @@
 """Rule adrs: RS and ADSL -> ADRS (SAP section 4)."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 import pandas as pd
 
 from oncocsr.adam.adrs import derive_adrs
@@ -10,6 +14,8 @@ adrs = derive_adrs(
     pd.read_parquet(snakemake.input.rs),
     pd.read_parquet(snakemake.input.adsl),
     cutoff=snakemake.params.cut["cutoff"],
+    criterion=response["criterion"],
+    terms=response["terms"],
     evaluator=response["evaluator"],
     sd_min_days=response["sd_min_days"],
     confirm_min_days=response["confirm_min_days"],
@@ -17,5 +23,4 @@ adrs = derive_adrs(
     window_days=snakemake.params.window_days,
 )
 write_adam(adrs, "adrs", snakemake.output, snakemake.params.cut["cutoff"])
-with open(snakemake.log[0], "w") as log:
-    print(adrs[adrs["PARAMCD"] == "CBOR"]["AVALC"].value_counts().to_string(), file=log)
+note(adrs[adrs["PARAMCD"] == "CBOR"]["AVALC"].value_counts().to_string())

@@ -1,13 +1,14 @@
 """Rule adsl: checked SDTM -> ADSL (SAP sections 2, 3, 6)."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 from oncocsr.adam.adsl import derive_adsl
 from oncocsr.adam.common import read_domains
 from oncocsr.adam.contracts import write_adam
 
-domains = read_domains(snakemake.input)
-adsl = derive_adsl(
-    domains, snakemake.params.cut["cutoff"], reference_start=snakemake.params.reference_start
-)
-write_adam(adsl, "adsl", snakemake.output, snakemake.params.cut["cutoff"])
-with open(snakemake.log[0], "w") as log:
-    print(f"ADSL: {len(adsl)} subjects, FAS {(adsl['FASFL'] == 'Y').sum()}", file=log)
+cutoff = snakemake.params.cut["cutoff"]
+adsl = derive_adsl(read_domains(snakemake.input), cutoff, snakemake.params.settings)
+write_adam(adsl, "adsl", snakemake.output, cutoff, snakemake.params.labels)
+note(f"ADSL: {len(adsl)} subjects, FAS {(adsl['FASFL'] == 'Y').sum()}")

@@ -1,4 +1,8 @@
-"""Rule adtte: ADSL, ADRS and DS -> ADTTE with PFS, PFS2 and OS (SAP section 5)."""
+"""Rule adtte: ADSL, ADRS and DS -> ADTTE with PFS, PFS2, OS and DOR (SAP section 5)."""
+
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
 
 import pandas as pd
 
@@ -9,8 +13,8 @@ adtte = derive_adtte(
     pd.read_parquet(snakemake.input.adsl),
     pd.read_parquet(snakemake.input.adrs),
     pd.read_parquet(snakemake.input.ds),
+    snakemake.params.progression_term,
     **snakemake.params.pfs,
 )
 write_adam(adtte, "adtte", snakemake.output, snakemake.params.cut["cutoff"])
-with open(snakemake.log[0], "w") as log:
-    print(adtte.groupby(["PARAMCD", "CNSR"]).size().to_string(), file=log)
+note(adtte.groupby(["PARAMCD", "CNSR"]).size().to_string())

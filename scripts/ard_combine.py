@@ -1,5 +1,9 @@
 """Rule ard_combine: every analysis's ARD -> ard/ard.parquet."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 import pandas as pd
 
 from oncocsr.ard import combine
@@ -7,5 +11,4 @@ from oncocsr.io import write_parquet
 
 result = combine([pd.read_parquet(path) for path in snakemake.input])
 write_parquet(result, snakemake.output[0])
-with open(snakemake.log[0], "w") as log:
-    print(f"{len(result)} ARD rows from {len(snakemake.input)} analyses", file=log)
+note(f"{len(result)} ARD rows from {len(snakemake.input)} analyses")

@@ -1,4 +1,9 @@
-"""Rule ard_response: ADRS -> ARD rows for best overall response and ORR (table 14.2.1)."""
+"""Rule ard_response: ADRS -> ARD rows for best overall response, ORR and DCR and the Simon
+design (tables 14.2.1 and 14.2.3)."""
+
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
 
 import pandas as pd
 
@@ -11,7 +16,7 @@ result = response_ard(
     design=snakemake.params.design,
     conf_level=snakemake.params.conf_level,
     input_sha256=sha256_file(snakemake.input.adrs),
+    arms=snakemake.params.arms,
 )
 write_parquet(result, snakemake.output[0])
-with open(snakemake.log[0], "w") as log:
-    print(f"{len(result)} ARD rows", file=log)
+note(f"{len(result)} ARD rows")

@@ -1,17 +1,24 @@
 """Rule ard_safety: ADAE, ADEX and ADSL -> ARD rows for the safety and exposure tables."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 import pandas as pd
 
 from oncocsr.hashing import inputs_sha256
 from oncocsr.io import write_parquet
 from oncocsr.safety import safety_ard
 
+safety = snakemake.params.safety
 result = safety_ard(
     pd.read_parquet(snakemake.input.adae),
     pd.read_parquet(snakemake.input.adex),
     pd.read_parquet(snakemake.input.adsl),
     input_sha256=inputs_sha256(snakemake.input),
+    aesi=safety["aesi"],
+    grade=safety["grade"],
+    arms=snakemake.params.arms,
 )
 write_parquet(result, snakemake.output[0])
-with open(snakemake.log[0], "w") as log:
-    print(f"{len(result)} ARD rows", file=log)
+note(f"{len(result)} ARD rows")

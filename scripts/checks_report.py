@@ -1,5 +1,9 @@
 """Rule checks_report: every data-check finding of a cut as one readable HTML report."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 from pathlib import Path
 
 from oncocsr.findings import SEVERITIES, read_findings
@@ -33,3 +37,4 @@ html = (
 )
 with open(snakemake.output[0], "w", encoding="utf-8") as handle:
     handle.write(html)
+note(f"{len(findings)} findings in {len(checks)} checks")

@@ -1,4 +1,9 @@
-"""Rule cross_checks: checks across the cut SDTM domains (subjects, dates, dosing, tumour data)."""
+"""Rule cross_checks: checks across the cut SDTM domains (subjects, dates, dosing, tumour data)
+and those that need the study's configuration (not collected, empty analysis sets)."""
+
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
 
 from pathlib import Path
 
@@ -9,7 +14,12 @@ from oncocsr.findings import write_findings
 
 domains = {Path(path).stem.upper(): pd.read_parquet(path) for path in snakemake.input}
 files = {domain.upper(): path for domain, path in snakemake.params.raw.items()}
-findings = cross_check(domains, files, snakemake.params.unknown)
+findings = cross_check(
+    domains,
+    files,
+    snakemake.params.unknown,
+    snakemake.params.cut["cutoff"],
+    snakemake.params.settings,
+)
 write_findings(snakemake.output[0], {"domain": "CROSS", "file": "", "records": 0}, findings)
-with open(snakemake.log[0], "w") as log:
-    print(f"{len(findings)} cross-domain findings", file=log)
+note(f"{len(findings)} cross-domain findings")

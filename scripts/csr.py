@@ -1,5 +1,9 @@
 """Rule csr: ARD, TLF fragments, figures and provenance -> the clinical study report PDF/A-3b."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 import json
 from pathlib import Path
 
@@ -12,6 +16,8 @@ from oncocsr.report import environment, write_pdf
 from oncocsr.tlf.catalog import FIGURES
 from oncocsr.tlf.render import NarrativeNumbers, footer, page_frame, render_figure
 from oncocsr.tlf.tables import TITLES
+from oncocsr.tlf.tables.baseline import ENROLMENT
+from oncocsr.waivers import describe
 
 params, inputs = snakemake.params, snakemake.input
 templates = Path(snakemake.scriptdir).parent / "reports"
@@ -64,13 +70,20 @@ contents.sort(
     )
 )
 summaries, _ = read_findings(inputs.checks)
+settings = params.settings
+gate = json.loads(Path(inputs.gate).read_text(encoding="utf-8"))
+grade = settings["safety"]["grade"]
 html = (
     environment(templates)
     .get_template("csr.html.j2")
     .render(
         numbers=NarrativeNumbers(ard),
-        design=params.design,
-        window_days=params.window_days,
+        settings=settings,
+        enrolment=f"Enrolled subjects: {ENROLMENT[settings['populations']['enrolled']]}.",
+        grade_scale=grade["scale"] if grade["source"] == "AETOXGR" else "severity (AESEV)",
+        aesi=settings["safety"]["aesi"],
+        waivers=[{**w, "description": describe(w)} for w in gate["waivers"]],
+        waiver_file=gate["waiver_file"],
         section14=[item for item in contents if item["tlf_id"].startswith("14.")],
         section16=[item for item in contents if item["tlf_id"].startswith("16.")],
         provenance=provenance,
@@ -92,3 +105,4 @@ write_pdf(
         "ard.parquet": (Path(inputs.ard).read_bytes(), "Analysis Results Data of this report"),
     },
 )
+note(f"CSR of cut {params.cut['name']}: {len(contents)} TLFs")

@@ -2,6 +2,10 @@
 export, and the run log of job times (kept apart: provenance.json must not change between
 identical rebuilds)."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 from pathlib import Path
 
 from oncocsr.provenance import build_provenance, prov_document, write_provenance
@@ -20,3 +24,4 @@ document, run_log = build_provenance(
 write_provenance(document, snakemake.output.provenance)
 Path(snakemake.output.prov).write_text(prov_document(document), encoding="utf-8")
 write_provenance(run_log, snakemake.output.run_log)
+note(f"provenance of {len(document['outputs'])} outputs and {len(document['raw'])} raw files")

@@ -1,6 +1,10 @@
 """Rule tlf_ard_figures: ADTTE (curves) and ARD (numbers at risk, medians, ORR by subgroup) ->
 the KM figures (14.2.5 PFS, 14.2.7 OS) and the forest plot (14.2.2) as SVG."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 import pandas as pd
 
 from oncocsr.tlf.figures import forest_figure, km_figure
@@ -14,10 +18,12 @@ svgs = {
         paramcd=params.figures[tlf]["paramcd"],
         label=params.figures[tlf]["label"],
         conf_level=params.conf_level,
+        reference_start=params.reference_start,
     )
     for tlf, path in zip(sorted(params.figures), output.km, strict=True)
 }
-svgs[output.forest] = forest_figure(ard, p0=params.p0)
+svgs[output.forest] = forest_figure(ard, subgroups=params.subgroups, design=params.design)
 for path, svg in svgs.items():
     with open(path, "wb") as handle:
         handle.write(svg)
+note(f"{len(svgs)} figures")

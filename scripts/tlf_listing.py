@@ -2,6 +2,10 @@
 and the listing as its own landscape PDF appendix, which the fragment refers to when the listing
 is longer than report.listing_max_rows."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 from pathlib import Path
 
 import pandas as pd
@@ -10,15 +14,22 @@ from oncocsr.findings import read_findings
 from oncocsr.hashing import inputs_sha256
 from oncocsr.tlf import listings
 from oncocsr.tlf.render import footer, page_frame, render_listing, write_listing_appendix
+from oncocsr.tlf.tables.safety import grade_text
 
 params, inputs, tlf = snakemake.params, snakemake.input, snakemake.wildcards.listing
 templates = Path(snakemake.scriptdir).parent / "reports"
-data = {name: pd.read_parquet(inputs[name]) for name in inputs.keys() if name != "checks"}
+data = {
+    name: pd.read_parquet(inputs[name]) for name in inputs.keys() if name not in ("checks", "gate")
+}
 listing = {
-    "16.2.1": lambda: listings.tumour_response_listing(data["adrs"], data["adtr"]),
-    "16.2.2": lambda: listings.adverse_event_listing(data["adae"]),
+    "16.2.1": lambda: listings.tumour_response_listing(
+        data["adrs"], data["adtr"], params.settings["response"]
+    ),
+    "16.2.2": lambda: listings.adverse_event_listing(data["adae"], grade_text(params.settings)),
     "16.2.3": lambda: listings.deaths_listing(data["adsl"], data["adae"]),
-    "16.2.4": lambda: listings.data_issues_listing(read_findings(inputs.checks)[1]),
+    "16.2.4": lambda: listings.data_issues_listing(
+        read_findings(inputs.checks)[1], gate=inputs.gate
+    ),
 }[tlf]()
 sources = "data checks" if tlf == "16.2.4" else ", ".join(name.upper() for name in data)
 text = footer(
@@ -46,3 +57,4 @@ Path(snakemake.output.html).write_text(
     ),
     encoding="utf-8",
 )
+note(f"listing {tlf}: {len(listing.rows)} rows, appendix {appendix['pages']} pages")

@@ -1,5 +1,9 @@
 """Rule tlf_tables: ARD -> every section 14 table as an HTML fragment and an RTF copy."""
 
+from oncocsr.joblog import job_log
+
+note = job_log(snakemake)
+
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +18,10 @@ ard = pd.read_parquet(snakemake.input.ard)
 input_sha256 = sha256_file(snakemake.input.ard)
 templates = Path(snakemake.scriptdir).parent / "reports"
 for tlf, html, rtf in zip(sorted(params.sources), output.html, output.rtf, strict=True):
-    tables = tables_for(ard, tlf, p0=params.p0, landmarks=params.landmarks)
+    tables = tables_for(ard, tlf, params.settings)
     text = footer(
         sources=params.sources[tlf], rule="tlf_tables", cut=params.cut, input_sha256=input_sha256
     )
     Path(html).write_text(render_tables(tables, text, templates), encoding="utf-8")
     Path(rtf).write_text(table_rtf(tables, text), encoding="ascii")
+note(f"{len(params.sources)} tables")

@@ -84,3 +84,18 @@ def sap_response():
         "max_ne_between": 1,
         "window_days": 365,
     }
+
+
+# Arms pooled into a Total column (arms.pool), for tests with several arms and a Total.
+POOLED = {"variable": "ACTARM", "pool": True, "order": []}
+
+
+def bundled_settings() -> dict:
+    """The SAP settings of the bundled study's primary cut (config/config.yaml)."""
+    from pathlib import Path
+
+    from oncocsr.studyconfig import load_study
+
+    return load_study(Path(__file__).resolve().parents[1] / "config" / "config.yaml").settings(
+        "primary"
+    )

@@ -54,6 +54,12 @@ def test_treatment_emergence_window_and_partial_start_dates():
     assert adae["ASTDT"][2] == START and adae["ASTDTF"].tolist() == ["", "", "D", "M"]
 
 
+AESI = [
+    {"id": "DIARRHOEA", "label": "Diarrhoea", "terms": ["DIARRHOEA"], "early_onset_hours": 24},
+    {"id": "FN", "label": "Febrile neutropenia", "terms": ["FEBRILE NEUTROPENIA"]},
+]
+
+
 def test_safety_flags_and_early_diarrhoea():
     events = ae(
         [
@@ -75,9 +81,12 @@ def test_safety_flags_and_early_diarrhoea():
             },
         ]
     )
-    adae = derive_adae(events, EX, ADSL, window_days=30)
-    assert adae["AESIDIAR"].tolist() == ["EARLY", "LATE", "", ""]
-    assert adae["AESIFN"].tolist() == ["", "", "Y", ""]
+    adae = derive_adae(events, EX, ADSL, window_days=30, aesi=AESI)
+    # AEs of special interest come from the study's config: CQ01 (split by onset), CQ02.
+    assert adae["CQ01NAM"].tolist() == ["Diarrhoea", "Diarrhoea", "", ""]
+    assert adae["CQ01ONS"].tolist() == ["EARLY", "LATE", "", ""]
+    assert adae["CQ02NAM"].tolist() == ["", "", "Febrile neutropenia", ""]
+    assert "CQ02ONS" not in adae
     assert adae["GR3FL"].tolist() == ["", "", "Y", "Y"] and adae["SERFL"].tolist() == [
         "",
         "",
@@ -106,3 +115,50 @@ def test_exposure_by_hand():
     assert adex.loc["DOSEINT", "AVAL"] == pytest.approx(480 / 7)
     assert adex.loc["RDI", "AVAL"] == pytest.approx(100 * (480 / 7) / 90)
     assert (adex.loc["NREDUCE", "AVAL"], adex.loc["NDELAY", "AVAL"]) == (1, 1)
+
+
+def test_grade_sources_aesev_and_none():
+    """The grade comes from the study's source: AESEV mapped to grades, or none at all."""
+    events = ae([{"AESTDTC": "2015-01-02"}, {"AESTDTC": "2015-01-03"}]).drop(columns="AETOXGR")
+    events["AESEV"] = ["SEVERE", "MILD"]
+    mapping = {"MILD": 1, "MODERATE": 2, "SEVERE": 3}
+    graded = derive_adae(
+        events, EX, ADSL, window_days=30, grade={"source": "AESEV", "aesev": mapping}
+    )
+    assert graded["ATOXGRN"].tolist() == [3.0, 1.0] and graded["GR3FL"].tolist() == ["Y", ""]
+    ungraded = derive_adae(events, EX, ADSL, window_days=30, grade={"source": "none"})
+    assert ungraded["ATOXGRN"].isna().all() and (ungraded["GR3FL"] == "").all()
+
+
+def test_continuous_exposure_of_a_daily_patch_and_placebo():
+    """A daily patch (EXDOSFRQ QD) as the pharmaverse example records it: each record covers
+    EXSTDTC to EXENDTC at EXDOSE per day (exposure.model continuous)."""
+    adsl = adsl_for(["A", "P"], ACTARM=["High", "Placebo"])
+    ex = pd.DataFrame(
+        {
+            "USUBJID": ["A", "A", "A", "P"],
+            "EXTRT": ["XANOMELINE", "XANOMELINE", "XANOMELINE", "PLACEBO"],
+            "EXDOSE": [54.0, 81.0, 54.0, 0.0],
+            "EXDOSFRQ": "QD",
+            # 14 days at 54, 14 days at 81, a 5-day gap, then 7 days at 54; placebo 10 days.
+            "EXSTDTC": ["2015-01-01", "2015-01-15", "2015-02-03", "2015-01-01"],
+            "EXENDTC": ["2015-01-14", "2015-01-28", "2015-02-09", "2015-01-10"],
+        }
+    )
+    adex = derive_adex(
+        ex,
+        adsl,
+        model="continuous",
+        planned_dose={"High": 81, "Placebo": 0},
+        delay_tolerance_days=3,
+    )
+    value = adex.set_index(["USUBJID", "PARAMCD"])["AVAL"]
+    # Duration 2015-01-01 to 2015-02-09: 40 days; dose 14*54 + 14*81 + 7*54 = 2268 mg.
+    assert value["A", "DURD"] == 40 and value["A", "CUMDOSE"] == 2268
+    assert value["A", "DOSEINT"] == pytest.approx(2268 / 40)
+    assert value["A", "RDI"] == pytest.approx(100 * (2268 / 40) / 81)
+    # 81 -> 54 is one reduction; the 5-day gap (2015-01-29 to 02-02) one interruption.
+    assert (value["A", "NREDUCE"], value["A", "NINTRP"]) == (1, 1)
+    # Placebo is exposure too (10 days), without a dose intensity against a planned dose of 0.
+    assert value["P", "DURD"] == 10 and pd.isna(value["P", "RDI"])
+    assert "NCYCLE" not in set(adex["PARAMCD"])

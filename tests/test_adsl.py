@@ -116,8 +116,9 @@ def test_death_after_cutoff_is_not_a_death_and_alive_date_is_capped(domains):
 
 
 def test_subgroup_variables(domains):
-    adsl = derive_adsl(domains, "2015-12-31").set_index("USUBJID")
-    assert adsl.loc["TREATED", "AGEGR1"] == "<50"
+    adsl = derive_adsl(domains, "2015-12-31", {"baseline": {"age_groups": [50]}})
+    adsl = adsl.set_index("USUBJID")
+    assert adsl.loc["TREATED", "AGEGR1"] == "<50" and adsl.loc["LATEDEATH", "AGEGR1"] == ">=50"
     assert (
         adsl.loc["TREATED", "LIVERMET"],
         adsl.loc["TREATED", "VISCMET"],
@@ -150,3 +151,129 @@ def test_supplemental_qualifiers_merge_onto_subjects_and_records():
     assert merged["AETRTEM"].fillna("").tolist() == ["", "Y"]
     with pytest.raises(ValueError, match="given twice"):
         merge_supplemental(dm, pd.concat([supp, supp.iloc[[0]]]), "DM")
+
+
+def test_age_groups_from_several_cut_points():
+    from oncocsr.adam.adsl import groups_by_cut_points
+
+    ages = pd.Series([30.0, 50.0, 64.9, 65.0, None])
+    assert list(groups_by_cut_points(ages, [65, 50])) == ["<50", "50-<65", "50-<65", ">=65", ""]
+    counts = pd.Series([1.0, 2.0, 3.0, 7.0])
+    assert list(groups_by_cut_points(counts, [3], integer=True)) == ["<=2", "<=2", ">=3", ">=3"]
+
+
+def test_enrolment_falls_back_to_randomised_or_treated_when_no_consent_is_recorded(domains):
+    """SAP section 2: without consent dates the study names the fallback explicitly."""
+    domains["DM"]["RFICDTC"] = ""
+    domains["DS"] = domains["DS"][domains["DS"]["DSDECOD"] != "INFORMED CONSENT OBTAINED"]
+    randomised = pd.DataFrame(
+        {
+            "USUBJID": ["LATEDEATH"],
+            "DSSEQ": [2.0],
+            "DSDECOD": ["RANDOMIZED"],
+            "DSCAT": ["PROTOCOL MILESTONE"],
+            "DSSCAT": [""],
+            "DSSTDTC": ["2015-01-05"],
+        }
+    )
+    domains["DS"] = pd.concat([domains["DS"], randomised], ignore_index=True)
+
+    def enrolled(definition: str) -> set[str]:
+        adsl = derive_adsl(domains, "2015-12-31", {"populations": {"enrolled": definition}})
+        return set(adsl.loc[adsl["ENRLFL"] == "Y", "USUBJID"])
+
+    assert enrolled("consent") == set()
+    assert enrolled("randomized") == {"LATEDEATH"}
+    assert enrolled("treated") == {"TREATED", "LATEDEATH"}
+    adsl = derive_adsl(
+        domains,
+        "2015-12-31",
+        {"populations": {"enrolled": "randomized"}, "reference_start": "randomization"},
+    ).set_index("USUBJID")
+    assert adsl.loc["LATEDEATH", "STARTDT"] == pd.Timestamp("2015-01-05")
+
+
+def test_sponsor_terms_come_from_the_study_config(domains):
+    """Another sponsor's controlled terms: consent milestone and disposition category named
+    differently, no end-of-treatment record (treatment status not collected: no EOTSTT)."""
+    domains["DM"]["RFICDTC"] = ""
+    ds = domains["DS"].replace(
+        {"INFORMED CONSENT OBTAINED": "CONSENT SIGNED", "DISPOSITION EVENT": "DISPOSITION"}
+    )
+    domains["DS"] = ds
+    terms = {
+        "ds": {
+            "consent": "CONSENT SIGNED",
+            "disposition_category": "DISPOSITION",
+            "end_of_treatment": None,
+        }
+    }
+    adsl = derive_adsl(domains, "2015-12-31", {"terms": terms}).set_index("USUBJID")
+    assert adsl.loc["NODOSE", "ENRLFL"] == "Y" and adsl.loc["NODOSE", "RFICDT"] == pd.Timestamp(
+        "2015-01-03"
+    )
+    assert adsl.loc["TREATED", "EOSSTT"] == "DISCONTINUED"
+    assert "EOTSTT" not in adsl and "DCTREAS" not in adsl
+
+
+def test_last_known_alive_counts_only_dates_that_show_the_subject_alive(domains):
+    """SAP section 5: never RFPENDTC (end of participation, often the data transfer); a fatal
+    AE's end date is the death; survival contacts (SS) with status ALIVE count."""
+    dm = domains["DM"]
+    dm.loc[dm["USUBJID"] == "LATEDEATH", "RFPENDTC"] = "2015-11-30"
+    domains["AE"] = pd.DataFrame(
+        {
+            "USUBJID": ["LATEDEATH", "LATEDEATH"],
+            "AESEQ": [1.0, 2.0],
+            "AESTDTC": ["2015-02-01", "2015-03-01"],
+            "AEENDTC": ["2015-02-10", "2015-07-01"],
+            "AEOUT": ["RECOVERED/RESOLVED", "FATAL"],
+        }
+    )
+    adsl = derive_adsl(domains, "2015-12-31").set_index("USUBJID")
+    # Latest date alive: the end of the non-fatal AE (the fatal one's end is not a date alive).
+    assert adsl.loc["LATEDEATH", "LSTALVDT"] == pd.Timestamp("2015-03-01")
+    domains["SS"] = pd.DataFrame(
+        {
+            "USUBJID": ["LATEDEATH", "LATEDEATH"],
+            "SSSEQ": [1.0, 2.0],
+            "SSSTRESC": ["ALIVE", "DEAD"],
+            "SSDTC": ["2015-09-14", "2015-12-01"],
+        }
+    )
+    adsl = derive_adsl(domains, "2015-12-31").set_index("USUBJID")
+    assert adsl.loc["LATEDEATH", "LSTALVDT"] == pd.Timestamp("2015-09-14")
+
+
+def test_baseline_ecog_from_qs_and_supplemental_qualifiers(domains):
+    domains["QS"] = pd.DataFrame(
+        {
+            "USUBJID": ["TREATED", "TREATED"],
+            "QSSEQ": [1.0, 2.0],
+            "QSCAT": ["ECOG", "ECOG"],
+            "QSSTRESC": ["1", "2"],
+            "QSDTC": ["2015-01-05", "2015-03-01"],
+        }
+    )
+    domains["SUPPDM"] = pd.DataFrame(
+        {
+            "RDOMAIN": "DM",
+            "USUBJID": ["TREATED"],
+            "IDVAR": [""],
+            "IDVARVAL": [""],
+            "QNAM": ["HISTTYPE"],
+            "QVAL": ["ADENOCARCINOMA"],
+        }
+    )
+    settings = {
+        "baseline": {
+            "ecog": {"domain": "QS", "category": "ECOG"},
+            "supplemental": {"HISTTYPE": "Histology", "ABSENT": "Not in SUPPDM"},
+        }
+    }
+    adsl = derive_adsl(domains, "2015-12-31", settings).set_index("USUBJID")
+    # The last value on or before day 1 (2015-01-10), not the later one.
+    assert adsl.loc["TREATED", "ECOGBL"] == "1" and adsl.loc["NODOSE", "ECOGBL"] == ""
+    assert adsl.loc["TREATED", "HISTTYPE"] == "ADENOCARCINOMA" and "ABSENT" not in adsl
+    # ECOG in RS (the default source) is not in this study: not collected, no ECOGBL.
+    assert "ECOGBL" not in derive_adsl(domains, "2015-12-31")

@@ -40,7 +40,16 @@ def test_subgroup_orr_and_pfs():
             "CNSR": [0, 0, 1, 0],
         }
     )
-    rows = subgroup_ard(adrs, adtte, adsl, conf_level=0.95, convention="sas", input_sha256="x")
+    subgroups = [{"variable": "AGEGR1", "label": "Age group"}]
+    rows = subgroup_ard(
+        adrs,
+        adtte,
+        adsl,
+        subgroups=subgroups,
+        conf_level=0.95,
+        convention="sas",
+        input_sha256="x",
+    )
     value = rows.set_index("result_id")["stat_value"]
     # <50: A responds, B does not: 1/2; PFS events at 1 and 2 months: S = 0.5 on [1, 2), median 1.5.
     assert value["SUBGROUP:X:AGEGR1_LT_50:orr"] == 0.5

@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 import pytest
+from conftest import POOLED, bundled_settings
 
 from oncocsr.ard import result_id
 from oncocsr.baseline import baseline_ard
@@ -37,7 +38,8 @@ SUBJECTS = [
 @pytest.fixture(scope="module")
 def rows() -> pd.DataFrame:
     adsl = pd.DataFrame(SUBJECTS, columns=COLUMNS).astype({"AGE": float, "NPRREG": float})
-    return baseline_ard(adsl, "sha")
+    characteristics = bundled_settings()["baseline"]["characteristics"]
+    return baseline_ard(adsl, "sha", characteristics=characteristics, arms=POOLED)
 
 
 @pytest.fixture(scope="module")
@@ -130,4 +132,42 @@ def test_prior_therapy(value):
 
 def test_one_arm_has_no_total_column():
     adsl = pd.DataFrame(SUBJECTS[:2], columns=COLUMNS).astype({"AGE": float, "NPRREG": float})
-    assert set(baseline_ard(adsl, "sha")["group"]) == {"X"}
+    rows = baseline_ard(adsl, "sha", characteristics=[], arms=POOLED)
+    # Only the COLLECTED rows, which are about the study as a whole, are of the Total group.
+    assert set(rows.loc[rows["analysis_id"] != "COLLECTED", "group"]) == {"X"}
+
+
+def test_several_arms_have_no_total_unless_the_study_pools_them():
+    """SAP section 2: a Total column only where the configuration says pooling is meaningful."""
+    adsl = pd.DataFrame(SUBJECTS, columns=COLUMNS).astype({"AGE": float, "NPRREG": float})
+    separate = baseline_ard(adsl, "sha", characteristics=[])
+    assert "Total" not in set(separate.loc[separate["analysis_id"] == "DISPOSITION", "group"])
+    assert {"X", "Y", "Not Treated"} <= set(separate["group"])
+    # The groups of the tables in display order, and the variable they are arms of.
+    arms = separate[separate["analysis_id"] == "ARMS"].sort_values("stat_value")
+    assert arms["group"].tolist() == ["Not Treated", "X", "Y"]
+    assert set(arms["variable"]) == {"ACTARM"}
+    ordered = baseline_ard(
+        adsl, "sha", characteristics=[], arms={"variable": "ACTARM", "pool": False, "order": ["Y"]}
+    )
+    arms = ordered[ordered["analysis_id"] == "ARMS"].sort_values("stat_value")
+    assert arms["group"].tolist() == ["Y", "Not Treated", "X"]
+
+
+def test_what_the_study_did_not_collect_is_said_so():
+    """A characteristic ADSL lacks (the study did not collect it) is a COLLECTED row of 0,
+    naming what was looked for, so that the tables print "not collected" rather than zeros."""
+    adsl = pd.DataFrame(SUBJECTS, columns=COLUMNS).astype({"AGE": float, "NPRREG": float})
+    adsl = adsl.drop(columns=["ECOGBL", "EOTSTT", "DCTREAS"])
+    rows = baseline_ard(
+        adsl,
+        "sha",
+        characteristics=[{"variable": "ECOGBL", "label": "ECOG"}],
+        sources={"ECOGBL": "QS records with QSCAT = 'ECOG'"},
+    )
+    collected = rows[rows["analysis_id"] == "COLLECTED"].set_index("variable")
+    assert collected.loc["ECOGBL", "stat_value"] == 0
+    assert collected.loc["ECOGBL", "stat_label"] == "QS records with QSCAT = 'ECOG'"
+    assert collected.loc["EOTSTT", "stat_value"] == 0 and collected.loc["NPRREG", "stat_value"] == 1
+    disposition = rows[rows["analysis_id"] == "DISPOSITION"]["variable"]
+    assert not disposition.str.startswith("EOTSTT").any()

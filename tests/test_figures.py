@@ -15,6 +15,11 @@ from oncocsr.dates import DAYS_PER_MONTH
 from oncocsr.tlf import figures
 
 START = pd.Timestamp("2020-01-01")
+SUBGROUPS = [
+    {"variable": "AGEGR1", "label": "Age group", "levels": ["<50", ">=50"]},
+    {"variable": "ECOGBL", "label": "Baseline ECOG", "levels": ["0", "1"]},
+]
+DESIGN = {"p0": 0.1, "p1": 0.25, "alpha": 0.05, "power": 0.8, "arms": []}
 
 
 def on_day(n: float) -> pd.Timestamp:
@@ -213,7 +218,7 @@ def test_swimmer_markers_response_onset_progression_death_and_ongoing():
 
 
 def test_forest_rows_follow_the_sap_order_under_the_fas_row():
-    figure = draw(figures._forest, subgroup_ard(), p0=0.1)
+    figure = draw(figures._forest, subgroup_ard(), subgroups=SUBGROUPS, design=DESIGN)
     texts = [t.get_text() for t in figure.axes[0].texts]
     labels = [
         t.strip()
@@ -226,7 +231,7 @@ def test_forest_rows_follow_the_sap_order_under_the_fas_row():
 
 
 def test_forest_subgroup_without_ci_is_drawn_as_not_estimable():
-    figure = draw(figures._forest, subgroup_ard(with_nan=True), p0=0.1)
+    figure = draw(figures._forest, subgroup_ard(with_nan=True), subgroups=SUBGROUPS, design=DESIGN)
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert "33.3 (NE, NE)" in texts
     plt.close(figure)
@@ -239,7 +244,9 @@ def test_svg_is_valid_deterministic_and_has_text_as_paths(name, tumour):
         "waterfall": lambda: figures.waterfall_figure(*tumour),
         "spider": lambda: figures.spider_figure(*tumour),
         "swimmer": lambda: figures.swimmer_figure(*swimmer),
-        "forest": lambda: figures.forest_figure(subgroup_ard(with_nan=True), p0=0.1),
+        "forest": lambda: figures.forest_figure(
+            subgroup_ard(with_nan=True), subgroups=SUBGROUPS, design=DESIGN
+        ),
     }
     svg = calls[name]()
     assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"

@@ -3,7 +3,6 @@ and what the checks report about it is true of that data."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,25 +10,31 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 import pytest
-import yaml
+from pypdf import PdfReader
 
 from oncocsr.crosschecks import has_errors
 from oncocsr.ingest import check_snapshot
+from oncocsr.studyconfig import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "config" / "examples" / "pharmaverse.yaml"
-CONFIG = yaml.safe_load(EXAMPLE.read_text())
-SNAPSHOT = (ROOT / CONFIG["cuts"]["pharmaverse"]["snapshot"]).resolve()
+STUDY_CONFIG = ROOT / "config" / "studies" / "pharmaverse.yaml"
+STUDY = load_study(STUDY_CONFIG)
+SETTINGS = STUDY.settings("pharmaverse")
+SNAPSHOT = (ROOT / STUDY.cut("pharmaverse")["snapshot"]).resolve()
+CUTOFF = STUDY.cut("pharmaverse")["cutoff"]
 pytestmark = pytest.mark.skipif(
     not SNAPSHOT.is_dir(), reason=f"shared external data not beside the repository: {SNAPSHOT}"
 )
 
 
 @pytest.fixture(scope="module")
-def findings() -> pd.DataFrame:
-    return check_snapshot(
-        SNAPSHOT, CONFIG["cuts"]["pharmaverse"]["cutoff"], ROOT / "schemas" / "sdtm"
-    )[1]
+def checked() -> tuple[dict, pd.DataFrame]:
+    return check_snapshot(SNAPSHOT, CUTOFF, ROOT / "schemas" / "sdtm", SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def findings(checked) -> pd.DataFrame:
+    return checked[1]
 
 
 def raw(domain: str) -> pd.DataFrame:
@@ -42,13 +47,19 @@ def test_no_errors_and_only_the_expected_kinds_of_finding(findings):
     assert set(findings["id"]) == {
         "AE.AEACN.TYPE",
         "DM.RFICDTC.TYPE",
+        "DM.ACTARMUD.TYPE",
         "SUPPDM.IDVAR.TYPE",
         "SUPPDM.IDVARVAL.TYPE",
         "DS.DSSPID.WHITESPACE",
-        "CROSS.NO_CONSENT",
         "AE.AESTDTC.PARTIAL",
         "RS.RSDTC.PARTIAL",
         "TR.TRDTC.PARTIAL",
+        # What its config (written by init from this data) says the study does not collect.
+        "STUDY.ENROLMENT",
+        "STUDY.NOT_COLLECTED.EOT",
+        "STUDY.NOT_COLLECTED.ECOG",
+        "STUDY.NOT_COLLECTED.CM.PRIOR_THERAPY",
+        "STUDY.NOT_COLLECTED.CM.SUBSEQUENT_THERAPY",
     }
 
 
@@ -57,6 +68,7 @@ def test_character_variables_stored_as_empty_numeric_columns_are_true(findings):
     for domain, variable in [
         ("ae", "AEACN"),
         ("dm", "RFICDTC"),
+        ("dm", "ACTARMUD"),
         ("suppdm", "IDVAR"),
         ("suppdm", "IDVARVAL"),
     ]:
@@ -65,9 +77,14 @@ def test_character_variables_stored_as_empty_numeric_columns_are_true(findings):
 
 
 def test_no_consent_date_is_true_for_every_subject(findings):
+    """No subject has a consent date, so the study config (from init) enrols the randomised,
+    which is said once (STUDY.ENROLMENT) rather than as 306 missing consents."""
     ds = raw("ds")
     assert "INFORMED CONSENT OBTAINED" not in set(ds["DSDECOD"])
-    assert (findings["id"] == "CROSS.NO_CONSENT").sum() == len(raw("dm"))
+    assert raw("dm")["RFICDTC"].isna().all()
+    assert SETTINGS["populations"]["enrolled"] == "randomized"
+    assert (findings["id"] == "STUDY.ENROLMENT").sum() == 1
+    assert not (findings["id"] == "CROSS.NO_CONSENT").any()
 
 
 def test_padded_and_partial_values_are_true(findings):
@@ -86,45 +103,36 @@ def snakemake(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
 
 
-def test_the_example_config_resolves_from_the_repository_root():
+def test_the_study_config_resolves_from_the_repository_root():
     result = snakemake(
-        "results/pharmaverse/checks/gate.json",
-        "--dry-run",
-        "--forceall",
-        "--configfile",
-        str(EXAMPLE),
-        cwd=ROOT,
+        "--dry-run", "--forceall", "--configfile", str(STUDY_CONFIG.relative_to(ROOT)), cwd=ROOT
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "ingest_domain" in result.stdout and "checks_gate" in result.stdout
+    # The study's cuts and nothing of the bundled study.
+    assert "results/pharmaverse/csr.pdf" in result.stdout
+    assert "results/primary" not in result.stdout and "data/sdtm" not in result.stdout
 
 
-def test_the_pipeline_gets_through_ingestion_and_checks(tmp_path):
-    # What Snakemake builds from the main config completed by the example, with an absolute path.
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    for key, value in CONFIG.items():
-        config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) else value
-    config["cuts"] = {"pharmaverse": dict(CONFIG["cuts"]["pharmaverse"], snapshot=str(SNAPSHOT))}
-    path = tmp_path / "pharmaverse.yaml"
-    path.write_text(yaml.safe_dump(config))
-    lock = [sys.executable, "-m", "oncocsr", "lock", "--cut", "pharmaverse", "--config", path]
-    locked = subprocess.run(lock, capture_output=True, text=True, cwd=tmp_path)
-    assert locked.returncode == 0, locked.stderr
-    result = snakemake(
-        "--directory",
-        str(tmp_path),
-        "--configfile",
-        str(path),
-        "--cores",
-        "2",
-        "results/pharmaverse/checks/gate.json",
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    gate = json.loads((tmp_path / "results/pharmaverse/checks/gate.json").read_text())
-    assert gate["passed"] and gate["counts"]["error"] == 0
-    report = (tmp_path / "results/pharmaverse/checks/report.html").read_text()
-    assert "CROSS.NO_CONSENT" in report and "No errors" in report
+@pytest.mark.workflow
+def test_init_and_one_command_build_a_complete_csr(tmp_path):
+    """Issue 13, done when: init + one snakemake command builds a complete CSR for the
+    pharmaverse example with its three arms and none of the bundled study's text."""
+    init = [sys.executable, "-m", "oncocsr", "init", "pv", "--snapshot", str(SNAPSHOT)]
+    done = subprocess.run([*init, "--cutoff", CUTOFF], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    next_command = done.stdout.strip().splitlines()[-1].removeprefix("next: ").split()
+    assert next_command == ["snakemake", "--cores", "4", "--configfile", "config/studies/pv.yaml"]
+    result = snakemake("--directory", str(tmp_path), *next_command[1:], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-4000:]
+    csr = tmp_path / "results" / "pv" / "csr.pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(csr).pages)
+    for arm in ("Placebo", "Xanomeline High Dose", "Xanomeline Low Dose"):
+        assert arm in text
+    for bundled in ("rinotecan", "breast", "IRI-MBC", "anthracycl", "taxane", "iarrh", "mg/m"):
+        assert bundled not in text, bundled
+    # Not collected: said, not counted as zero.
+    assert "Not collected" in text and "randomised" in text
+    assert not (tmp_path / "results" / "primary").exists()
 
 
 # BOR, CBOR and PFS (days, CNSR) of the 8 subjects with tumour data, reasoned from their
@@ -141,17 +149,15 @@ EXPECTED = {
 }
 
 
-def test_response_and_pfs_of_the_subjects_with_tumour_data():
+def test_response_and_pfs_of_the_subjects_with_tumour_data(checked):
     from oncocsr.adam.adrs import derive_adrs
     from oncocsr.adam.adsl import derive_adsl
     from oncocsr.adam.adtte import derive_adtte
 
-    cut = CONFIG["cuts"]["pharmaverse"]["cutoff"]
-    domains, _ = check_snapshot(SNAPSHOT, cut, ROOT / "schemas" / "sdtm")
-    adsl = derive_adsl(domains, cut, reference_start=CONFIG["reference_start"])
-    main = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    adrs = derive_adrs(domains["RS"], adsl, cutoff=cut, window_days=365, **main["response"])
-    adtte = derive_adtte(adsl, adrs, domains["DS"], **(main["pfs"] | CONFIG["pfs"]))
+    domains, _ = checked
+    adsl = derive_adsl(domains, CUTOFF, SETTINGS)
+    adrs = derive_adrs(domains["RS"], adsl, cutoff=CUTOFF, window_days=365, **SETTINGS["response"])
+    adtte = derive_adtte(adsl, adrs, domains["DS"], None, **SETTINGS["pfs"])
     by = adrs[adrs["PARAMCD"] != "OVR"].set_index(["USUBJID", "PARAMCD"])["AVALC"]
     pfs = adtte[adtte["PARAMCD"] == "PFS"].set_index("USUBJID")
     assert sorted(adrs.loc[adrs["PARAMCD"] == "OVR", "USUBJID"].unique()) == sorted(EXPECTED)

@@ -17,10 +17,12 @@ TEAE_NO_FLAGS = {
     "REDFL": "",
     "INTFL": "",
     "FATALFL": "",
-    "AESIDIAR": "",
-    "AESINEUT": "",
-    "AESIFN": "",
+    "CQ01NAM": "",
+    "CQ01ONS": "",
 }
+# An AE of special interest split by onset, as the bundled study defines diarrhoea.
+AESI = [{"id": "DIARRHOEA", "label": "Diarrhoea", "terms": ["DIARRHOEA"], "early_onset_hours": 24}]
+POOLED = {"variable": "ACTARM", "pool": True}
 
 
 def test_counts_per_arm_and_total():
@@ -41,8 +43,6 @@ def test_counts_per_arm_and_total():
             "REDFL",
             "INTFL",
             "FATALFL",
-            "AESINEUT",
-            "AESIFN",
         )
     }
     adae = pd.DataFrame(
@@ -55,7 +55,8 @@ def test_counts_per_arm_and_total():
                 "TRTEMFL": "Y",
                 **flags,
                 "GR3FL": "Y",
-                "AESIDIAR": "EARLY",
+                "CQ01NAM": "Diarrhoea",
+                "CQ01ONS": "EARLY",
             },
             {
                 "USUBJID": "A",
@@ -63,7 +64,8 @@ def test_counts_per_arm_and_total():
                 "AEDECOD": "Diarrhoea",
                 "TRTEMFL": "Y",
                 **flags,
-                "AESIDIAR": "LATE",
+                "CQ01NAM": "Diarrhoea",
+                "CQ01ONS": "LATE",
             },
             # C: nausea, serious; D is not in the safety set; B's event is not emergent.
             {
@@ -73,7 +75,8 @@ def test_counts_per_arm_and_total():
                 "TRTEMFL": "Y",
                 **flags,
                 "SERFL": "Y",
-                "AESIDIAR": "",
+                "CQ01NAM": "",
+                "CQ01ONS": "",
             },
             {
                 "USUBJID": "D",
@@ -81,7 +84,8 @@ def test_counts_per_arm_and_total():
                 "AEDECOD": "Nausea",
                 "TRTEMFL": "Y",
                 **flags,
-                "AESIDIAR": "",
+                "CQ01NAM": "",
+                "CQ01ONS": "",
             },
             {
                 "USUBJID": "B",
@@ -89,12 +93,14 @@ def test_counts_per_arm_and_total():
                 "AEDECOD": "Nausea",
                 "TRTEMFL": "",
                 **flags,
-                "AESIDIAR": "",
+                "CQ01NAM": "",
+                "CQ01ONS": "",
             },
         ]
     )
     adex = pd.DataFrame({"USUBJID": ["A", "B", "C"], "PARAMCD": "NCYCLE", "AVAL": [2.0, 4.0, 6.0]})
-    rows = safety_ard(adae, adex, adsl, "x").set_index("result_id")["stat_value"]
+    rows = safety_ard(adae, adex, adsl, "x", aesi=AESI, arms=POOLED)
+    rows = rows.set_index("result_id")["stat_value"]
     assert rows["TEAE-OVERVIEW:X:ANY:n"] == 1 and rows["TEAE-OVERVIEW:X:ANY:pct"] == pytest.approx(
         50
     )
@@ -129,7 +135,7 @@ def test_soc_and_pt_order_by_descending_frequency():
         [{"USUBJID": u, "AEBODSYS": soc, "AEDECOD": pt, **base} for u, soc, pt in events]
     )
     adex = pd.DataFrame(columns=["USUBJID", "PARAMCD", "AVAL"])
-    rows = safety_ard(adae, adex, adsl, "x")
+    rows = safety_ard(adae, adex, adsl, "x", arms=POOLED)
     order = rows[(rows["analysis_id"] == "TEAE-SOCPT") & (rows["stat_name"] == "order")]
     listed = order.sort_values("stat_value")["variable"].tolist()
     # GI: 3 subjects, Skin: 3 subjects -> tie broken alphabetically; within GI: Diarrhoea 3,
@@ -177,7 +183,7 @@ def test_serious_discontinuation_fatal_and_deaths_by_soc_and_pt():
         [{"USUBJID": u, "AEBODSYS": soc, "AEDECOD": pt, **base, **f} for u, soc, pt, f in events]
     )
     adex = pd.DataFrame({"USUBJID": list("ABC"), "PARAMCD": "NREDUCE", "AVAL": [0.0, 1.0, 2.0]})
-    rows = safety_ard(adae, adex, adsl, "x")
+    rows = safety_ard(adae, adex, adsl, "x", arms=POOLED)
     value = rows.set_index("result_id")["stat_value"]
     # Serious: GI has A and B (2), Infections has B (1); C's diarrhoea is not serious and the
     # sepsis is not emergent. Diarrhoea and Nausea tie at 1: alphabetical.

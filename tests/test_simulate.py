@@ -1,4 +1,6 @@
-"""The simulator: determinism, SDTM shape, RECIST consistency, realistic mess, documented truth."""
+"""The simulator: determinism, SDTM shape, RECIST consistency, realistic mess, documented truth,
+DM reference dates. Options are tested in test_simulate_options.py, CSV output in
+test_simulate_csv.py, survival follow-up (SS) in test_simulate_followup.py."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 
 from oncocsr.dates import parse_iso8601, to_date
 from oncocsr.io import read_sdtm
-from oncocsr.simulate import simulate_study, true_parameters
+from oncocsr.simulate import SimulationOptions, simulate_study, study_dates, true_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "sdtm" / "2016-11-27"
@@ -28,6 +30,11 @@ def simulate_cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def study():
     return simulate_study(400, seed=11)
+
+
+@pytest.fixture(scope="module")
+def irecist_study():
+    return simulate_study(400, seed=11, options=SimulationOptions(irecist=True))
 
 
 def test_same_seed_same_data_other_seed_other_data(study):
@@ -48,12 +55,13 @@ def test_bundled_snapshot_is_reproduced_by_the_simulator(tmp_path):
         str(tmp_path),
     )
     assert "simulate: 43/43 treated subjects" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in BUNDLED.iterdir())
     for path in sorted(BUNDLED.iterdir()):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def test_domains_keys_and_subject_counts(study):
-    assert set(study) == {"AE", "CM", "DM", "DS", "EX", "MH", "RS", "SUPPDM", "TR", "TU"}
+    assert set(study) == {"AE", "CM", "DM", "DS", "EX", "MH", "RS", "SS", "SUPPDM", "TR", "TU"}
     dm = study["DM"]
     assert (dm["ACTARMCD"] == "IRI180").sum() == 400
     assert (dm["ACTARMCD"] == "SCRNFAIL").sum() > 0 and (dm["ACTARMCD"] == "NOTTRT").sum() > 0
@@ -63,9 +71,13 @@ def test_domains_keys_and_subject_counts(study):
         assert set(frame["USUBJID"]) <= set(dm["USUBJID"]), domain
 
 
-def test_overall_response_follows_recist_thresholds_of_the_measurements(study):
+@pytest.mark.parametrize("name", ["study", "irecist_study"])
+def test_overall_response_follows_recist_thresholds_of_the_measurements(name, request):
     # Independent of the simulator's code path: rebuild each visit's finding from TR and TU.
+    # With iRECIST, the confirmation scans after a progression are RECIST 1.1 records too.
+    study = request.getfixturevalue(name)
     tr, tu, rs = study["TR"], study["TU"], study["RS"]
+    rs = rs[rs["RSCAT"] == "RECIST 1.1"]
     sums = tr[tr["TRTESTCD"] == "SUMDIAM"][["USUBJID", "VISITNUM", "TRSTRESN"]]
     base = sums[sums["VISITNUM"] == 1].set_index("USUBJID")["TRSTRESN"]
     sums = sums.sort_values(["USUBJID", "VISITNUM"])
@@ -165,3 +177,22 @@ def test_written_files_read_back_as_sdtm(tmp_path):
     assert dm["USUBJID"].is_unique and (dm["DOMAIN"] == "DM").all()
     header = (tmp_path / "dm.xpt").read_bytes()[:80]
     assert header.startswith(b"HEADER RECORD*******LIBRARY HEADER RECORD")
+
+
+def test_dm_reference_end_is_the_last_dose_and_end_of_participation_the_extract(study):
+    # SAP section 5 counts RFENDTC as a date known alive, never RFPENDTC: RFENDTC must not be
+    # the extraction date of subjects still on study.
+    dm, ds = study["DM"].set_index("USUBJID"), study["DS"]
+    treated = dm["ACTARMCD"] == "IRI180"
+    last_dose = study["EX"].groupby("USUBJID")["EXSTDTC"].max().str[:10]
+    assert (dm.loc[treated, "RFENDTC"] == dm.loc[treated, "RFXENDTC"]).all()
+    assert (dm.loc[treated, "RFXENDTC"] == last_dose.reindex(dm.index[treated])).all()
+    # End of participation: the (full) date of death or withdrawal of those who left, the
+    # snapshot date for the others.
+    left = ds[ds["DSSCAT"] == "END OF STUDY"].set_index("USUBJID")["DSSTDTC"].reindex(dm.index)
+    gone = left.notna()
+    pendtc = dm.loc[gone, "RFPENDTC"]
+    assert [a.startswith(b) for a, b in zip(pendtc, left[gone], strict=True)] == [True] * gone.sum()
+    assert (dm.loc[~gone, "RFPENDTC"] == study_dates()["snapshot"]).all() and (~gone).sum() > 50
+    assert (dm.loc[~treated, "RFENDTC"] == left[~treated]).all()
+    assert (dm.loc[~treated, "RFPENDTC"] == left[~treated]).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import POOLED, bundled_settings
 
 from oncocsr import ard as ard_module
 from oncocsr.baseline import baseline_ard
@@ -24,7 +25,10 @@ SAP_SECTION_7 = [
 ]  # fmt: skip
 FIGURES_ONLY = {"14.2.8"}
 P0, LANDMARKS = 0.10, [6.0, 12.0]
-DESIGN = {"p0": P0, "p1": 0.25, "alpha": 0.05, "power": 0.80}
+DESIGN = {"p0": P0, "p1": 0.25, "alpha": 0.05, "power": 0.80, "arms": []}
+# The bundled study's settings (its AEs of special interest, subgroups, characteristics), with
+# the arms pooled into a Total column.
+SETTINGS = {**bundled_settings(), "arms": POOLED, "design": DESIGN}
 
 
 def make_adsl(arms: list[str]) -> pd.DataFrame:
@@ -61,16 +65,19 @@ def make_adsl(arms: list[str]) -> pd.DataFrame:
 
 
 def make_adae(adsl: pd.DataFrame) -> pd.DataFrame:
+    # The bundled study's AEs of special interest: CQ01 diarrhoea (by onset), CQ02
+    # neutropenia, CQ03 febrile neutropenia (config/config.yaml, safety.aesi).
     flags = dict.fromkeys(
-        ["RELFL", "GR3FL", "SERFL", "DISCFL", "REDFL", "INTFL", "FATALFL", "AESINEUT", "AESIFN"],
+        ["RELFL", "GR3FL", "SERFL", "DISCFL", "REDFL", "INTFL", "FATALFL", "CQ02NAM", "CQ03NAM"],
         "",
     )
+    diarrhoea = {"CQ01NAM": "Diarrhoea"}
     events = [
         # GI: diarrhoea A, B, C (A grade 3, serious, early onset); vomiting A, B; nausea C.
         # Blood: anaemia A, grade 3. D has no event.
-        ("A", "GI", "Diarrhoea", {"GR3FL": "Y", "SERFL": "Y", "AESIDIAR": "EARLY"}),
-        ("B", "GI", "Diarrhoea", {"AESIDIAR": "LATE"}),
-        ("C", "GI", "Diarrhoea", {"AESIDIAR": "LATE"}),
+        ("A", "GI", "Diarrhoea", {"GR3FL": "Y", "SERFL": "Y", **diarrhoea, "CQ01ONS": "EARLY"}),
+        ("B", "GI", "Diarrhoea", {**diarrhoea, "CQ01ONS": "LATE"}),
+        ("C", "GI", "Diarrhoea", {**diarrhoea, "CQ01ONS": "LATE"}),
         ("A", "GI", "Vomiting", {}),
         ("B", "GI", "Vomiting", {}),
         ("C", "GI", "Nausea", {}),
@@ -78,7 +85,15 @@ def make_adae(adsl: pd.DataFrame) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(
         [
-            {"USUBJID": u, "AEBODSYS": soc, "AEDECOD": pt, "TRTEMFL": "Y", "AESIDIAR": ""}
+            {
+                "USUBJID": u,
+                "AEBODSYS": soc,
+                "AEDECOD": pt,
+                "TRTEMFL": "Y",
+                "ATOXGRN": 3.0 if extra.get("GR3FL") else 1.0,
+                "CQ01NAM": "",
+                "CQ01ONS": "",
+            }
             | flags
             | extra
             for u, soc, pt, extra in events
@@ -87,8 +102,20 @@ def make_adae(adsl: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(adsl[["USUBJID", "ACTARM"]], on="USUBJID")
 
 
-def make_ard(arms: list[str]) -> pd.DataFrame:
-    adsl = make_adsl(arms)
+def make_ard(
+    arms: list[str],
+    *,
+    groups: dict = POOLED,
+    design: dict | None = DESIGN,
+    drop: tuple[str, ...] = (),
+    graded: bool = True,
+    efficacy: bool = True,
+) -> pd.DataFrame:
+    """The ARD of the small study; ``drop`` removes ADSL variables (not collected), ``graded``
+    False removes the AE grades, ``efficacy`` False empties the efficacy-evaluable set."""
+    adsl = make_adsl(arms).drop(columns=list(drop))
+    if not efficacy:
+        adsl["EFFFL"] = ""
     fas = adsl[adsl["FASFL"] == "Y"]
     adrs = fas[["USUBJID", "ACTARM", "FASFL", "EFFFL", "TRTSDT"]].assign(
         PARAMCD="CBOR", AVALC=["PR", "SD", "CR", "PD"]
@@ -126,14 +153,28 @@ def make_ard(arms: list[str]) -> pd.DataFrame:
         "risk_step_months": 3,
         "convention": "sas",
         "input_sha256": "x",
+        "arms": groups,
     }
+    characteristics = SETTINGS["baseline"]["characteristics"]
+    adae = make_adae(adsl)
+    if not graded:
+        adae["ATOXGRN"] = float("nan")
     return ard_module.combine(
         [
-            baseline_ard(adsl, "x"),
-            response_ard(adrs, design=DESIGN, conf_level=0.95, input_sha256="x"),
+            baseline_ard(adsl, "x", characteristics=characteristics, arms=groups),
+            response_ard(adrs, design=design, conf_level=0.95, input_sha256="x", arms=groups),
             *[km_ard(adtte, paramcd=code, **km) for code in ("PFS", "PFS2", "OS", "DOR")],
-            subgroup_ard(adrs, adtte, adsl, conf_level=0.95, convention="sas", input_sha256="x"),
-            safety_ard(make_adae(adsl), adex, adsl, "x"),
+            subgroup_ard(
+                adrs,
+                adtte,
+                adsl,
+                subgroups=SETTINGS["subgroups"],
+                conf_level=0.95,
+                convention="sas",
+                input_sha256="x",
+                arms=groups,
+            ),
+            safety_ard(adae, adex, adsl, "x", aesi=SETTINGS["safety"]["aesi"], arms=groups),
         ]
     )
 
@@ -149,8 +190,8 @@ def two_arms() -> pd.DataFrame:
     return make_ard(["X", "X", "Y", "Y"])
 
 
-def table(ard: pd.DataFrame, tlf_id: str, index: int = 0) -> Table:
-    return tables_for(ard, tlf_id, p0=P0, landmarks=LANDMARKS)[index]
+def table(ard: pd.DataFrame, tlf_id: str, index: int = 0, settings=None) -> Table:
+    return tables_for(ard, tlf_id, settings or SETTINGS)[index]
 
 
 def cells(t: Table, label: str) -> list[str]:
@@ -164,7 +205,7 @@ def test_every_section_14_table_and_every_title(two_arms):
     assert set(TABLES) == tables
     assert set(TITLES) == set(SAP_SECTION_7)
     for tlf in sorted(tables):
-        built = tables_for(two_arms, tlf, p0=P0, landmarks=LANDMARKS)
+        built = tables_for(two_arms, tlf, SETTINGS)
         assert built, tlf
         for t in built:
             assert t.tlf_id == tlf and t.rows and t.population
@@ -176,7 +217,7 @@ def test_every_section_14_table_and_every_title(two_arms):
                     assert len(row["cells"]) == len(t.columns), (tlf, row)
                     assert all(isinstance(cell, str) and cell for cell in row["cells"])
     with pytest.raises(KeyError):
-        tables_for(two_arms, "14.2.8", p0=P0, landmarks=LANDMARKS)
+        tables_for(two_arms, "14.2.8", SETTINGS)
 
 
 def test_disposition(one_arm):
@@ -242,7 +283,7 @@ def test_response_subgroups_and_dcr(one_arm):
     t = table(one_arm, "14.2.2")
     assert cells(t, "<50")[0] == "1 / 2 (50.0)"
     # DCR (CR, PR or SD): A, B, C of 4 in the FAS; 3 of 3 in the efficacy-evaluable set.
-    fas, eff = tables_for(one_arm, "14.2.3", p0=P0, landmarks=LANDMARKS)
+    fas, eff = tables_for(one_arm, "14.2.3", SETTINGS)
     assert fas.population == "Full analysis set" and eff.population == "Efficacy-evaluable set"
     assert fas.rows[0]["cells"] == ["3 (75.0)"] and eff.rows[0]["cells"] == ["3 (100.0)"]
     # One-sided exact p-value of 3/4 against 0.10: P(X >= 3) = 4(0.1^3)(0.9) + 0.1^4 = 0.0037.
@@ -349,3 +390,72 @@ def test_numbers_round_half_away_from_zero_as_sas_does():
     assert fmt_n_pct(1, 16) == "1 (6.3)"
     assert fmt_p(0.0205) == "0.021"
     assert fmt_p(0.0004) == "<0.001"
+
+
+SEPARATE = {"variable": "ACTARM", "pool": False, "order": ["Y"]}
+
+
+def test_several_arms_test_only_the_arms_the_design_names():
+    """SAP section 2: no Total unless pooled; the Simon design and the tests against p0 only for
+    the arm(s) the design names; arms in the configured order."""
+    design = {**DESIGN, "arms": ["X"]}
+    ard = make_ard(["X", "X", "Y", "Y"], groups=SEPARATE, design=design)
+    settings = {**SETTINGS, "arms": SEPARATE, "design": design}
+    fas = table(ard, "14.2.1", settings=settings)
+    assert fas.columns == ["Y (N=2)", "X (N=2)"]
+    p_value = cells(fas, "One-sided exact p-value, H0: ORR ≤ 10%")
+    # Arm X: A (PR) and B (SD): 1 of 2; P(X >= 1 | n=2, p=0.1) = 1 - 0.9^2 = 0.19. Y: not tested.
+    assert p_value == ["–", "0.190"]
+    assert cells(fas, "Design")[0] == "–" and cells(fas, "Design")[1].startswith("r1/n1 = ")
+    assert any("apply to X only" in note for note in fas.footnotes)
+    dcr = table(ard, "14.2.3", settings=settings)
+    assert cells(dcr, "One-sided exact p-value, H0: rate ≤ 10%")[0] == "–"
+    assert "Total" not in " ".join(table(ard, "14.3.3", settings=settings).columns)
+
+
+def test_without_a_design_rates_are_descriptive():
+    ard = make_ard(["X"] * 4, design=None)
+    settings = {**SETTINGS, "design": None}
+    fas = table(ard, "14.2.1", settings=settings)
+    labels = [row["label"] for row in fas.rows]
+    assert not any("p-value" in label or "Simon" in label for label in labels)
+    assert any("No primary hypothesis" in note for note in fas.footnotes)
+
+
+def test_grades_not_collected_are_said_so():
+    ard = make_ard(["X"] * 4, graded=False)
+    overview = table(ard, "14.3.2")
+    assert cells(overview, "TEAE of CTCAE grade 3 or higher") == ["Not collected"]
+    assert any("AE grade: not collected" in note for note in overview.footnotes)
+    soc = table(ard, "14.3.3")
+    assert cells(soc, "Diarrhoea") == ["3 (75.0)", "Not collected"]
+    assert cells(table(ard, "14.3.5"), "Diarrhoea") == ["3 (75.0)", "Not collected"]
+
+
+def test_characteristics_not_collected_are_said_so():
+    ard = make_ard(["X"] * 4, drop=("ECOGBL", "NPRREG", "PRREGGR", "EOTSTT", "DCTREAS"))
+    demographics = table(ard, "14.1.3")
+    labels = [row["label"] for row in demographics.rows]
+    ecog = labels.index("Baseline ECOG performance status, n (%)")
+    assert demographics.rows[ecog + 1] == {"label": "Not collected", "cells": ["Not collected"]}
+    assert any(
+        "Baseline ECOG performance status: not collected" in n for n in demographics.footnotes
+    )
+    prior = table(ard, "14.1.4")
+    assert "Prior anticancer therapy: not collected" in prior.footnotes[0]
+    disposition = table(ard, "14.1.1")
+    # Columns: Not Treated, X, Total.
+    assert cells(disposition, "End of treatment status") == ["Not collected"] * 3
+    assert not any(row["label"] == "Ongoing at the data cutoff" for row in disposition.rows[:6])
+
+
+def test_an_empty_efficacy_evaluable_set_is_a_note_not_a_crash():
+    ard = make_ard(["X"] * 4, efficacy=False)
+    fas, eff = tables_for(ard, "14.2.1", SETTINGS)
+    assert fas.rows and eff.rows == [] and "empty" in eff.footnotes[0]
+
+
+def test_a_study_without_aes_of_special_interest():
+    ard = make_ard(["X"] * 4)
+    t = table(ard, "14.3.5", settings={**SETTINGS, "safety": {**SETTINGS["safety"], "aesi": []}})
+    assert t.rows == [] and "No adverse events of special interest" in t.footnotes[0]

@@ -1,11 +1,16 @@
-"""ADAE: adverse events with treatment emergence and the safety flags of SAP section 6."""
+"""ADAE: adverse events with treatment emergence and the safety flags of SAP section 6.
+
+The grade source and the AEs of special interest are the study's (``safety``:
+schemas/config.schema.yaml). An AE of special interest i is flagged in CQ{i}NAM (its label, ADaM
+OCCDS customized query), and, where the study splits it by onset, CQ{i}ONS (EARLY or LATE).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import flag
+from oncocsr.adam.common import flag, present, upper
 from oncocsr.dates import impute_date, to_date
 
 RELATED = {
@@ -17,9 +22,6 @@ RELATED = {
     "POSSIBLE",
     "PROBABLE",
 }
-DIARRHOEA = {"DIARRHOEA", "DIARRHEA"}
-NEUTROPENIA = {"NEUTROPENIA", "NEUTROPHIL COUNT DECREASED"}
-FEBRILE_NEUTROPENIA = {"FEBRILE NEUTROPENIA"}
 
 
 def derive_ae_start(ae: pd.DataFrame, trtsdt: pd.Series) -> pd.DataFrame:
@@ -45,9 +47,20 @@ def flag_treatment_emergent(
     return pd.Series(flag(emergent), index=astdt.index)
 
 
-def flag_early_diarrhoea(ae: pd.DataFrame, ex: pd.DataFrame) -> pd.Series:
-    """Diarrhoea starting within 24 hours of the start of an infusion (cholinergic, early-onset);
-    needs start times on both records."""
+def derive_grade(ae: pd.DataFrame, grade: dict) -> pd.Series:
+    """ATOXGRN: the AE grade from the study's source (``safety.grade``): AETOXGR, AESEV mapped
+    to grades, or none (all missing: the grade was not collected)."""
+    if grade["source"] == "AETOXGR" and "AETOXGR" in ae:
+        return pd.to_numeric(ae["AETOXGR"], errors="coerce")
+    if grade["source"] == "AESEV" and "AESEV" in ae:
+        mapping = {key.upper(): value for key, value in grade["aesev"].items()}
+        return upper(ae["AESEV"]).map(mapping).astype(float)
+    return pd.Series(np.nan, index=ae.index)
+
+
+def flag_early_onset(ae: pd.DataFrame, ex: pd.DataFrame, hours: float) -> pd.Series:
+    """AEs starting within ``hours`` of the start of the last dose before them; needs start
+    times on both records (early-onset events of special interest)."""
     start = pd.to_datetime(
         ae["AESTDTC"].where(ae["AESTDTC"].str.len() > 10), errors="coerce", format="ISO8601"
     )
@@ -62,40 +75,68 @@ def flag_early_diarrhoea(ae: pd.DataFrame, ex: pd.DataFrame) -> pd.Series:
     matched = pd.merge_asof(
         events, infusions, left_on="start", right_on="dose", by="USUBJID", direction="backward"
     )
-    early = (matched["start"] - matched["dose"]) <= pd.Timedelta(hours=24)
+    early = (matched["start"] - matched["dose"]) <= pd.Timedelta(hours=hours)
     result = np.zeros(len(ae), dtype=bool)
     result[matched.loc[early.fillna(False), "row"].to_numpy()] = True
     return pd.Series(result, index=ae.index)
 
 
+def aesi_variables(number: int) -> tuple[str, str]:
+    """ADAE variables of the AE of special interest ``number`` (1-based): name and onset."""
+    return f"CQ{number:02d}NAM", f"CQ{number:02d}ONS"
+
+
+def derive_special_interest(ae: pd.DataFrame, ex: pd.DataFrame, aesi: list[dict]) -> dict:
+    """CQ{i}NAM (and CQ{i}ONS where the study splits by onset) for each AE of special interest
+    of the study, by preferred term (SAP section 6)."""
+    decod = upper(ae["AEDECOD"])
+    columns = {}
+    for number, spec in enumerate(aesi, start=1):
+        name, onset = aesi_variables(number)
+        hit = decod.isin([term.upper() for term in spec["terms"]])
+        # Codes into a few shared strings: a string per record would cost ~50 bytes each.
+        columns[name] = np.array(["", spec["label"]], dtype=object)[hit.to_numpy(dtype=int)]
+        if "early_onset_hours" in spec:
+            early = hit & flag_early_onset(ae, ex, spec["early_onset_hours"])
+            code = np.select([early, hit], [2, 1], 0)
+            columns[onset] = np.array(["", "LATE", "EARLY"], dtype=object)[code]
+    return columns
+
+
 def derive_adae(
-    ae: pd.DataFrame, ex: pd.DataFrame, adsl: pd.DataFrame, *, window_days: int
+    ae: pd.DataFrame,
+    ex: pd.DataFrame,
+    adsl: pd.DataFrame,
+    *,
+    window_days: int,
+    grade: dict | None = None,
+    aesi: list[dict] = (),
 ) -> pd.DataFrame:
-    """ADAE for subjects in the safety set (SAP section 6, safety)."""
+    """ADAE for subjects in the safety set (SAP section 6, safety); ``grade`` and ``aesi`` are
+    the study's ``safety.grade`` and ``safety.aesi``."""
+    grade = grade or {"source": "AETOXGR"}
     safety = adsl[adsl["SAFFL"] == "Y"].set_index("USUBJID")
     ae = ae[ae["USUBJID"].isin(safety.index)].reset_index(drop=True)
     adae = pd.concat([ae, derive_ae_start(ae, safety["TRTSDT"])], axis=1)
     adae["AENDT"] = to_date(ae["AEENDTC"]) if "AEENDTC" in ae else pd.NaT
     trtsdt, trtedt = ae["USUBJID"].map(safety["TRTSDT"]), ae["USUBJID"].map(safety["TRTEDT"])
     adae["TRTEMFL"] = flag_treatment_emergent(adae["ASTDT"], trtsdt, trtedt, window_days)
-    grade = pd.to_numeric(ae.get("AETOXGR", pd.Series("", index=ae.index)), errors="coerce")
-    adae["ATOXGRN"] = grade
-    decod = ae["AEDECOD"].str.upper()
+    toxicity = derive_grade(ae, grade)
+    adae["ATOXGRN"] = toxicity
 
-    action = ae.get("AEACN", pd.Series("", index=ae.index)).str.upper()
-    adae["SERFL"] = flag(ae.get("AESER", "") == "Y")
-    adae["RELFL"] = flag(ae.get("AEREL", pd.Series("", index=ae.index)).str.upper().isin(RELATED))
-    adae["GR3FL"] = flag(grade >= 3)
+    def text(variable: str) -> pd.Series:
+        return upper(ae[variable]) if variable in ae else pd.Series("", index=ae.index)
+
+    action = text("AEACN")
+    adae["SERFL"] = flag(text("AESER") == "Y")
+    adae["RELFL"] = flag(text("AEREL").isin(RELATED))
+    adae["GR3FL"] = flag(toxicity >= 3)
     adae["DISCFL"] = flag(action == "DRUG WITHDRAWN")
     adae["REDFL"] = flag(action == "DOSE REDUCED")
     adae["INTFL"] = flag(action == "DRUG INTERRUPTED")
-    fatal = (grade == 5) | (ae.get("AEOUT", "") == "FATAL") | (ae.get("AESDTH", "") == "Y")
-    adae["FATALFL"] = flag(fatal)
-    diarrhoea = decod.isin(DIARRHOEA)
-    early = diarrhoea & flag_early_diarrhoea(ae, ex)
-    adae["AESIDIAR"] = np.select([early, diarrhoea], ["EARLY", "LATE"], "")
-    adae["AESINEUT"] = flag(decod.isin(NEUTROPENIA))
-    adae["AESIFN"] = flag(decod.isin(FEBRILE_NEUTROPENIA))
+    adae["FATALFL"] = flag((toxicity == 5) | (text("AEOUT") == "FATAL") | (text("AESDTH") == "Y"))
+    for column, values in derive_special_interest(ae, ex, list(aesi)).items():
+        adae[column] = values
     # Worst grade per subject and preferred term among treatment-emergent events.
     order = ["USUBJID", "AEDECOD", "ATOXGRN", "ASTDT"]
     emergent = adae.loc[adae["TRTEMFL"] == "Y", order].sort_values(
@@ -104,7 +145,8 @@ def derive_adae(
     worst = emergent.drop_duplicates(["USUBJID", "AEDECOD"]).index
     adae["AOCCPFL"] = flag(adae.index.isin(worst))
     # Subject-level variables by lookup, not a merge: a merge copies every column of ADAE.
-    for variable in ["ACTARM", "ACTARMCD", "SAFFL", "TRTSDT", "TRTEDT"]:
+    subject = ["ARM", "ARMCD", "ACTARM", "ACTARMCD", "SAFFL", "TRTSDT", "TRTEDT"]
+    for variable in present(safety.reset_index(), subject):
         adae[variable] = adae["USUBJID"].map(safety[variable])
     adae["ASTDY"] = (adae["ASTDT"] - adae["TRTSDT"]).dt.days
     adae["ASTDY"] = adae["ASTDY"].where(adae["ASTDY"] < 0, adae["ASTDY"] + 1)

@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import evaluator_records
+from oncocsr.adam.common import (
+    criterion_records,
+    evaluator_records,
+    present,
+    response_category,
+)
 from oncocsr.dates import impute_date
 from oncocsr.recist import RESPONSE_AVAL
 
@@ -29,29 +34,39 @@ PARAMS = {
 }
 
 
-def select_evaluator(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
-    """Overall-response records of the configured evaluator (SAP section 4, source).
+def select_evaluator(
+    rs: pd.DataFrame, evaluator: str, criterion: str = "RECIST 1.1"
+) -> pd.DataFrame:
+    """Overall-response records of the configured criterion (RSCAT, blank counting as it) and
+    evaluator (SAP section 4, source).
 
     ``INDEPENDENT ASSESSOR`` uses the accepted read (RSACPTFL = Y); records without RSEVAL are
     the investigator's.
     """
     overall = rs[rs["RSTESTCD"] == "OVRLRESP"]
-    return overall[evaluator_records(overall, "RS", evaluator)]
+    keep = evaluator_records(overall, "RS", evaluator) & criterion_records(overall, "RS", criterion)
+    return overall[keep]
 
 
 def derive_overall_response(
-    rs: pd.DataFrame, adsl: pd.DataFrame, evaluator: str, cutoff: str
+    rs: pd.DataFrame,
+    adsl: pd.DataFrame,
+    evaluator: str,
+    cutoff: str,
+    criterion: str = "RECIST 1.1",
+    terms: dict | None = None,
 ) -> pd.DataFrame:
-    """OVR: one record per subject and date, the worst response that day (SAP section 4).
+    """OVR: one record per subject and date, the worst response that day (SAP section 4), the
+    study's terms (``response.terms``) mapped to the RECIST 1.1 categories.
 
     Partial dates take the last day of the month, never after the cutoff (SAP section 3).
     """
-    records = select_evaluator(rs, evaluator)
+    records = select_evaluator(rs, evaluator, criterion)
     imputed = impute_date(records["RSDTC"], "last", ceiling=pd.Timestamp(cutoff))
     ovr = pd.DataFrame(
         {
             "USUBJID": records["USUBJID"].to_numpy(),
-            "AVALC": records["RSSTRESC"].str.upper().to_numpy(),
+            "AVALC": response_category(records["RSSTRESC"], terms or {}).to_numpy(),
             "ADT": imputed["date"].to_numpy(),
             "ADTF": imputed["flag"].to_numpy(),
             "VISIT": records.get("VISIT", pd.Series("", index=records.index)).to_numpy(),
@@ -206,14 +221,19 @@ def derive_confirmed_bor(
     A CR needs a later CR at least ``confirm_min_days`` after it with only CR or NE between; a PR
     needs a later CR or PR with only CR, PR or NE between and no PR after a CR; at most
     ``max_ne_between`` NE between. Unconfirmed CR/PR count as SD when late enough. ADT is the
-    first date of the confirmed response.
+    date of the best confirmed response; ONSET the first date of a confirmed response.
     """
     confirmed = _confirmed(records, confirm_min_days, max_ne_between).reindex(subjects)
     top = [
         ("CR", confirmed["first_cr"].notna(), confirmed["first_cr"]),
         ("PR", confirmed["first_pr"].notna(), confirmed["first_pr"]),
     ]
-    return _hierarchy(records, subjects, sd_min_days, top)
+    cbor = _hierarchy(records, subjects, sd_min_days, top)
+    # The response starts at its first confirmed assessment: a confirmed PR that later becomes
+    # a confirmed CR starts at the PR (SAP section 5, DOR).
+    onset = confirmed[["first_cr", "first_pr"]].min(axis=1)
+    cbor["ONSET"] = onset.where(cbor["AVALC"].isin(["CR", "PR"]))
+    return cbor
 
 
 def derive_adrs(
@@ -226,9 +246,14 @@ def derive_adrs(
     confirm_min_days: int,
     max_ne_between: int,
     window_days: int,
+    criterion: str = "RECIST 1.1",
+    terms: dict | None = None,
 ) -> pd.DataFrame:
-    """ADRS with the parameters of SAP section 4 for every subject with a reference start."""
-    ovr = derive_overall_response(rs, adsl, evaluator, cutoff)
+    """ADRS with the parameters of SAP section 4 for every subject with a reference start.
+
+    CRSP is dated at the first confirmed response (the start of DOR, SAP section 5).
+    """
+    ovr = derive_overall_response(rs, adsl, evaluator, cutoff, criterion, terms)
     ovr["ANL01FL"] = np.where(flag_best_response_records(ovr, adsl, window_days), "Y", "")
     treated = adsl[adsl["STARTDT"].notna()].set_index("USUBJID")
     subjects = treated.index
@@ -272,7 +297,7 @@ def derive_adrs(
         param(
             "CRSP",
             yes_no(cbor["AVALC"].isin(["CR", "PR"])),
-            cbor["ADT"].where(cbor["AVALC"].isin(["CR", "PR"])),
+            cbor["ONSET"],
         ),
         param("DCR", yes_no(cbor["AVALC"].isin(["CR", "PR", "SD", "NON-CR/NON-PD"])), cbor["ADT"]),
         param("PD", yes_no(subjects.isin(first_pd.index)), first_pd.reindex(subjects)),
@@ -293,7 +318,19 @@ def derive_adrs(
     adrs["PARAM"] = adrs["PARAMCD"].map(PARAMS)
     adrs["AVAL"] = adrs["AVALC"].map(RESPONSE_AVAL).astype(float)
     adrs["SRCDOM"] = np.where(adrs["PARAMCD"] == "OVR", "RS", "")
-    keep = ["STUDYID", "ACTARM", "ACTARMCD", "FASFL", "SAFFL", "EFFFL", "STARTDT", "TRTSDT"]
+    keep = [
+        "STUDYID",
+        "ARM",
+        "ARMCD",
+        "ACTARM",
+        "ACTARMCD",
+        "FASFL",
+        "SAFFL",
+        "EFFFL",
+        "STARTDT",
+        "TRTSDT",
+    ]
+    keep = present(adsl, keep)
     adrs = adrs.drop(columns=["STARTDT"], errors="ignore").merge(
         adsl[["USUBJID", *keep]], on="USUBJID", how="left"
     )
@@ -320,6 +357,6 @@ def derive_adrs(
         "SRCDOM",
         "SRCVAR",
         "SRCSEQ",
-        *keep[1:],
+        *(c for c in keep if c != "STUDYID"),
     ]
     return adrs[columns].reset_index(drop=True)

@@ -1,7 +1,9 @@
 """ADSL: one record per subject with analysis sets, key dates and baseline characteristics.
 
-Implements SAP sections 2 (analysis sets), 3 (dates, death, last known alive) and the subgroup
-variables of section 6.
+Implements SAP sections 2 (analysis sets), 3 (dates, death, last known alive) and the baseline
+and subgroup variables of section 6. Every controlled term comes from the study's settings
+(``terms``, ``baseline``, ``tumour``: schemas/config.schema.yaml); a characteristic the study did
+not collect is left out of ADSL, which the tables report as "not collected".
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import flag, merge_supplemental
+from oncocsr.adam.common import evaluator_records, flag, merge_supplemental, upper
 from oncocsr.dates import impute_date, to_date
+from oncocsr.studyconfig import with_defaults
 
-SCREEN_FAILURE_CODES = {"SCRNFAIL", "SCREEN FAILURE", "SCREEN FAILED"}
-VISCERAL_SITES = {"LIVER", "LUNG", "PLEURA", "PERITONEUM", "ADRENAL GLAND"}
-# Dated variables whose dates show a subject alive (SAP section 5, OS); death records excluded.
+# Dated variables whose dates show a subject alive (SAP section 5, OS): in DM the consent, first
+# and last dose dates, never RFPENDTC (end of participation, often the data transfer date).
 ALIVE_DATES = {
     "DM": ["RFICDTC", "RFSTDTC", "RFXSTDTC", "RFXENDTC", "RFENDTC"],
     "DS": ["DSSTDTC"],
@@ -22,12 +24,21 @@ ALIVE_DATES = {
     "AE": ["AESTDTC", "AEENDTC"],
     "RS": ["RSDTC"],
     "TR": ["TRDTC"],
+    "SS": ["SSDTC"],
 }
 
 
 def _first_per_subject(frame: pd.DataFrame, date: pd.Series, name: str, how: str = "min"):
     dated = pd.DataFrame({"USUBJID": frame["USUBJID"], name: date}).dropna()
     return dated.groupby("USUBJID")[name].agg(how)
+
+
+def _ds_date(ds: pd.DataFrame | None, term: str | None, name: str) -> pd.Series:
+    """First full DSSTDTC of the DS records whose DSDECOD is ``term`` (none without a term)."""
+    if ds is None or term is None or "DSDECOD" not in ds:
+        return pd.Series(dtype="datetime64[ns]", name=name)
+    records = ds[upper(ds["DSDECOD"]) == term.upper()]
+    return _first_per_subject(records, to_date(records["DSSTDTC"]), name)
 
 
 def derive_treatment_dates(ex: pd.DataFrame) -> pd.DataFrame:
@@ -38,9 +49,7 @@ def derive_treatment_dates(ex: pd.DataFrame) -> pd.DataFrame:
     """
     start = to_date(ex["EXSTDTC"])
     end = to_date(ex["EXENDTC"]).fillna(start) if "EXENDTC" in ex else start
-    dose = pd.to_numeric(ex.get("EXDOSE", pd.Series(np.nan, index=ex.index)), errors="coerce")
-    placebo = ex["EXTRT"].str.upper().str.contains("PLACEBO")
-    dosed = ex[(dose > 0) | placebo]
+    dosed = ex[dosed_records(ex)]
     return pd.DataFrame(
         {
             "TRTSDT": _first_per_subject(dosed, start[dosed.index], "TRTSDT", "min"),
@@ -49,33 +58,49 @@ def derive_treatment_dates(ex: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def derive_consent_date(dm: pd.DataFrame, ds: pd.DataFrame | None) -> pd.Series:
-    """RFICDT: DM.RFICDTC, else the DS informed-consent milestone (SAP section 2, ENRLFL)."""
+def dosed_records(ex: pd.DataFrame) -> pd.Series:
+    """EX records that are a dose: a positive EXDOSE, or a placebo administration (EXTRT
+    PLACEBO, dose 0 by definition), as CDISC names placebo."""
+    dose = pd.to_numeric(ex.get("EXDOSE", pd.Series(np.nan, index=ex.index)), errors="coerce")
+    return (dose > 0) | upper(ex["EXTRT"]).str.contains("PLACEBO")
+
+
+def derive_consent_date(dm: pd.DataFrame, ds: pd.DataFrame | None, consent: str | None):
+    """RFICDT: DM.RFICDTC, else the DS informed-consent milestone ``consent`` (SAP section 2)."""
     rficdtc = dm["RFICDTC"] if "RFICDTC" in dm else pd.Series("", index=dm.index)
     from_dm = pd.Series(to_date(rficdtc).to_numpy(), index=dm["USUBJID"])
-    if ds is not None and "DSDECOD" in ds:
-        consent_ds = ds[ds["DSDECOD"].str.upper() == "INFORMED CONSENT OBTAINED"]
-        from_ds = _first_per_subject(consent_ds, to_date(consent_ds["DSSTDTC"]), "RFICDT")
-        from_dm = from_dm.fillna(from_ds.reindex(from_dm.index))
-    return from_dm.rename("RFICDT")
+    from_ds = _ds_date(ds, consent, "RFICDT")
+    return from_dm.fillna(from_ds.reindex(from_dm.index)).rename("RFICDT")
 
 
-def derive_last_alive_date(domains: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> pd.Series:
-    """LSTALVDT: latest full date of any record in DM, DS, EX, AE, RS, TR, capped at the cutoff
-    (SAP section 5, OS). Death records do not show a subject alive."""
+def derive_last_alive_date(
+    domains: dict[str, pd.DataFrame], cutoff: pd.Timestamp, terms: dict
+) -> pd.Series:
+    """LSTALVDT: latest full date that shows the subject alive, capped at the cutoff (SAP
+    section 5, OS): DM consent, first and last dose dates; DS records other than death; EX, RS,
+    TR; AE start dates, and end dates of AEs whose outcome is not fatal; survival contacts (SS)
+    whose status is alive."""
     pieces = []
     for domain, variables in ALIVE_DATES.items():
         frame = domains.get(domain)
         if frame is None:
             continue
-        if domain == "DS":
-            frame = frame[frame["DSDECOD"].str.upper() != "DEATH"]
+        if domain == "DS" and "DSDECOD" in frame:
+            frame = frame[upper(frame["DSDECOD"]) != terms["ds"]["death"].upper()]
+        if domain == "SS":
+            status = upper(frame.get("SSSTRESC", pd.Series("", index=frame.index)))
+            frame = frame[status.isin([term.upper() for term in terms["alive"]])]
         for variable in variables:
-            if variable in frame:
-                pieces.append(
-                    pd.DataFrame({"USUBJID": frame["USUBJID"], "d": to_date(frame[variable])})
-                )
-    dates = pd.concat(pieces).dropna()
+            if variable not in frame:
+                continue
+            records = frame
+            if variable == "AEENDTC" and "AEOUT" in frame:
+                # A fatal AE ends on the day of death: its end is no date alive.
+                records = frame[upper(frame["AEOUT"]) != "FATAL"]
+            pieces.append(
+                pd.DataFrame({"USUBJID": records["USUBJID"], "d": to_date(records[variable])})
+            )
+    dates = pd.concat(pieces).dropna() if pieces else pd.DataFrame(columns=["USUBJID", "d"])
     return dates.groupby("USUBJID")["d"].max().clip(upper=cutoff).rename("LSTALVDT")
 
 
@@ -85,7 +110,8 @@ def derive_death(dm: pd.DataFrame, last_alive: pd.Series, cutoff: pd.Timestamp) 
     A missing day is imputed to the first of the month but not before the last-known-alive date;
     a death after the cutoff is not a death in this cut.
     """
-    imputed = impute_date(dm["DTHDTC"], "first")
+    dthdtc = dm["DTHDTC"] if "DTHDTC" in dm else pd.Series("", index=dm.index)
+    imputed = impute_date(dthdtc, "first")
     date = pd.Series(imputed["date"].to_numpy(), index=dm["USUBJID"])
     imputation = pd.Series(imputed["flag"].to_numpy(), index=dm["USUBJID"])
     alive = last_alive.reindex(date.index)
@@ -101,48 +127,105 @@ def derive_death(dm: pd.DataFrame, last_alive: pd.Series, cutoff: pd.Timestamp) 
     )
 
 
-def derive_baseline_characteristics(
-    domains: dict[str, pd.DataFrame], trtsdt: pd.Series
+def groups_by_cut_points(values: pd.Series, cuts: list[float], integer: bool = False) -> np.ndarray:
+    """Group labels of a number by ascending cut points (e.g. AGEGR1 from [50]: "<50",
+    ">=50"); counts (``integer``) read "<=2" rather than "<3"; missing values give ""."""
+    cuts = sorted(cuts)
+
+    def text(value: float) -> str:
+        return f"{value:g}"
+
+    labels = []
+    for i in range(len(cuts) + 1):
+        if i == 0:
+            labels.append(f"<={text(cuts[0] - 1)}" if integer else f"<{text(cuts[0])}")
+        elif i == len(cuts):
+            labels.append(f">={text(cuts[-1])}")
+        else:
+            upper_end = f"{text(cuts[i] - 1)}" if integer else f"<{text(cuts[i])}"
+            labels.append(f"{text(cuts[i - 1])}-{upper_end}")
+    position = np.searchsorted(np.asarray(cuts, dtype=float), values.to_numpy(float), "right")
+    out = np.asarray(labels, dtype=object)[np.minimum(position, len(cuts))]
+    return np.where(values.notna(), out, "")
+
+
+def derive_ecog_baseline(
+    domains: dict[str, pd.DataFrame], start: pd.Series, ecog: dict
+) -> pd.Series | None:
+    """ECOGBL: the last ECOG performance status on or before day 1, from RS or QS as the study
+    records it (``baseline.ecog``); None where the study did not collect it."""
+    frame = domains.get(ecog["domain"]) if ecog["domain"] != "none" else None
+    if frame is None:
+        return None
+    prefix = ecog["domain"]
+    if ecog.get("category"):
+        column, value = f"{prefix}CAT", ecog["category"]
+    else:
+        column, value = f"{prefix}TESTCD", ecog.get("testcd") or ""
+    if column not in frame or f"{prefix}DTC" not in frame:
+        return None
+    records = frame[upper(frame[column]) == value.upper()]
+    if records.empty:
+        return None
+    records = records.assign(d=to_date(records[f"{prefix}DTC"]))
+    records = records[records["d"] <= start.reindex(records["USUBJID"]).to_numpy()]
+    last = records.sort_values(["USUBJID", "d"]).groupby("USUBJID").tail(1)
+    return last.set_index("USUBJID")[f"{prefix}STRESC"].reindex(start.index).fillna("")
+
+
+def derive_prior_regimens(cm: pd.DataFrame | None, category: str | None, index: pd.Index):
+    """NPRREG: number of prior anticancer regimens (distinct CMGRPID of CM records of the prior
+    therapy category); None where the study records no such category."""
+    if cm is None or category is None or "CMCAT" not in cm:
+        return None
+    prior = cm[upper(cm["CMCAT"]) == category.upper()]
+    if prior.empty:
+        return None
+    group = prior["CMGRPID"] if "CMGRPID" in prior else prior["CMTRT"]
+    regimens = group.groupby(prior["USUBJID"]).nunique().reindex(index).fillna(0)
+    return regimens.astype(float)
+
+
+def derive_tumour_baseline(
+    tu: pd.DataFrame | None, index: pd.Index, tumour: dict, evaluator: str
 ) -> pd.DataFrame:
-    """ECOG, subtype, prior regimens, visceral and liver metastases (SAP section 6 subgroups)."""
-    index = trtsdt.index
-    out = pd.DataFrame(index=index)
-    rs = domains.get("RS")
-    if rs is not None and "RSCAT" in rs:
-        ecog = rs[rs["RSCAT"].str.upper() == "ECOG"].assign(d=lambda f: to_date(f["RSDTC"]))
-        ecog = ecog[ecog["d"] <= trtsdt.reindex(ecog["USUBJID"]).to_numpy()]
-        last = ecog.sort_values(["USUBJID", "d"]).groupby("USUBJID").tail(1)
-        out["ECOGBL"] = last.set_index("USUBJID")["RSSTRESC"].reindex(index).fillna("")
-    dm = merge_supplemental(domains["DM"], domains.get("SUPPDM"), "DM").set_index("USUBJID")
-    if "SUBTYPE" in dm:
-        out["SUBTYPE"] = dm["SUBTYPE"].reindex(index).fillna("")
-    cm = domains.get("CM")
-    if cm is not None and "CMCAT" in cm:
-        prior = cm[cm["CMCAT"].str.upper() == "PRIOR ANTICANCER THERAPY"]
-        regimens = prior.groupby("USUBJID")["CMGRPID"].nunique().reindex(index).fillna(0)
-        out["NPRREG"] = regimens.astype(float)
-        out["PRREGGR"] = np.where(regimens >= 3, ">=3", np.where(regimens > 0, "<=2", ""))
-    tu = domains.get("TU")
-    if tu is not None:
-        baseline = tu[tu["TUSTRESC"].isin(["TARGET", "NON-TARGET"])]
-        site = baseline["TULOC"].str.upper()
-        has = index.isin(baseline["USUBJID"])
-        visceral = index.isin(baseline.loc[site.isin(VISCERAL_SITES), "USUBJID"])
-        liver = index.isin(baseline.loc[site == "LIVER", "USUBJID"])
-        out["VISCMET"] = np.where(has, np.where(visceral, "Y", "N"), "")
-        out["LIVERMET"] = np.where(has, np.where(liver, "Y", "N"), "")
-        target = tu[tu["TUSTRESC"] == "TARGET"].groupby("USUBJID").size().reindex(index).fillna(0)
-        out["MDISFL"] = flag(target > 0)
-        out["TUBLFL"] = flag(has)
-    return out
+    """VISCMET, LIVERMET, MDISFL and TUBLFL from the baseline lesions of the configured
+    evaluator (SAP sections 2 and 6); no columns when the study has no TU."""
+    if tu is None or "TUSTRESC" not in tu:
+        return pd.DataFrame(index=index)
+    tu = tu[evaluator_records(tu, "TU", evaluator)]
+    role = upper(tu["TUSTRESC"])
+    baseline = tu[role.isin(["TARGET", "NON-TARGET"])]
+    site = upper(baseline.get("TULOC", pd.Series("", index=baseline.index)))
+    has = index.isin(baseline["USUBJID"])
+    visceral = index.isin(baseline.loc[site.isin(tumour["visceral_sites"]), "USUBJID"])
+    liver = index.isin(baseline.loc[site.isin(tumour["liver_sites"]), "USUBJID"])
+    target = baseline[upper(baseline["TUSTRESC"]) == "TARGET"]
+    targets = target.groupby("USUBJID").size().reindex(index).fillna(0)
+    return pd.DataFrame(
+        {
+            "VISCMET": np.where(has, np.where(visceral, "Y", "N"), ""),
+            "LIVERMET": np.where(has, np.where(liver, "Y", "N"), ""),
+            "MDISFL": flag(targets > 0),
+            "TUBLFL": flag(has),
+        },
+        index=index,
+    )
 
 
-def derive_disposition(ds: pd.DataFrame) -> pd.DataFrame:
-    """EOSSTT/DCSREAS and EOTSTT/DCTREAS from the disposition events of DS."""
-    events = ds[ds["DSCAT"].str.upper() == "DISPOSITION EVENT"].assign(d=to_date(ds["DSSTDTC"]))
-    scat = events["DSSCAT"].str.upper() if "DSSCAT" in events else pd.Series("", index=events.index)
+def derive_disposition(ds: pd.DataFrame, terms: dict) -> pd.DataFrame:
+    """EOSSTT/DCSREAS and, where the study records end of treatment (``terms.ds
+    .end_of_treatment``), EOTSTT/DCTREAS, from the last disposition event of each kind."""
+    category = terms["ds"]["disposition_category"].upper()
+    dscat = upper(ds["DSCAT"]) if "DSCAT" in ds else pd.Series("", index=ds.index)
+    events = ds[dscat == category].assign(d=lambda f: to_date(f["DSSTDTC"]))
+    end_of_treatment = terms["ds"]["end_of_treatment"]
+    scat = upper(events["DSSCAT"]) if "DSSCAT" in events else pd.Series("", index=events.index)
+    is_eot = scat == (end_of_treatment or "").upper() if end_of_treatment else scat.ne(scat)
+    kinds = [("EOS", ~is_eot)] + ([("EOT", is_eot)] if end_of_treatment else [])
+    completed = terms["ds"]["completed"].upper()
     out = {}
-    for prefix, mask in (("EOS", scat != "END OF TREATMENT"), ("EOT", scat == "END OF TREATMENT")):
+    for prefix, mask in kinds:
         last = (
             events[mask]
             .sort_values(["USUBJID", "d"])
@@ -150,81 +233,108 @@ def derive_disposition(ds: pd.DataFrame) -> pd.DataFrame:
             .tail(1)
             .set_index("USUBJID")
         )
-        status = np.where(last["DSDECOD"].str.upper() == "COMPLETED", "COMPLETED", "DISCONTINUED")
-        out[f"{prefix}STT"] = pd.Series(status, index=last.index)
+        status = np.where(upper(last["DSDECOD"]) == completed, "COMPLETED", "DISCONTINUED")
+        out[f"{prefix}STT"] = pd.Series(status, index=last.index, dtype=object)
         reason = "DCSREAS" if prefix == "EOS" else "DCTREAS"
         out[reason] = last["DSDECOD"].where(status == "DISCONTINUED", "")
     return pd.DataFrame(out)
 
 
-def derive_new_therapy_date(cm: pd.DataFrame | None) -> pd.Series:
+def derive_new_therapy_date(cm: pd.DataFrame | None, category: str | None) -> pd.Series:
     """NTRTDT: start of the first subsequent anticancer therapy (SAP sections 4 and 5).
 
     A partial start date is taken at its earliest, so that censoring for new therapy is never late.
     """
-    if cm is None or "CMCAT" not in cm:
+    if cm is None or category is None or "CMCAT" not in cm:
         return pd.Series(dtype="datetime64[ns]", name="NTRTDT")
-    later = cm[cm["CMCAT"].str.upper() == "SUBSEQUENT ANTICANCER THERAPY"]
+    later = cm[upper(cm["CMCAT"]) == category.upper()]
     start = impute_date(later["CMSTDTC"], "first")["date"]
     return _first_per_subject(later, start, "NTRTDT")
 
 
+def flag_screen_failures(adsl: pd.DataFrame, ds: pd.DataFrame, terms: dict) -> pd.Series:
+    """Screen failures: planned arm code of a screen failure, or a DS screen-failure record."""
+    codes = {code.upper() for code in terms["screen_failure_arms"]}
+    failed = ds.loc[upper(ds["DSDECOD"]) == terms["ds"]["screen_failure"].upper(), "USUBJID"]
+    return upper(adsl["ARMCD"]).isin(codes) | adsl.index.isin(failed)
+
+
+def flag_enrolled(adsl: pd.DataFrame, screen_failure: pd.Series, definition: str) -> np.ndarray:
+    """ENRLFL (SAP section 2): not a screen failure and, by the study's definition
+    (``populations.enrolled``), an informed-consent date, a randomisation date or a dose."""
+    evidence = {"consent": "RFICDT", "randomized": "RANDDT", "treated": "TRTSDT"}[definition]
+    return flag(adsl[evidence].notna() & ~screen_failure)
+
+
 def derive_adsl(
-    domains: dict[str, pd.DataFrame], cutoff: str, reference_start: str = "first_dose"
+    domains: dict[str, pd.DataFrame], cutoff: str, settings: dict | None = None
 ) -> pd.DataFrame:
-    """ADSL for every subject in DM (SAP sections 2, 3 and 6)."""
+    """ADSL for every subject in DM (SAP sections 2, 3 and 6).
+
+    ``settings`` holds the cut's SAP sections (``reference_start``, ``populations``, ``terms``,
+    ``tumour``, ``baseline``, ``response``); missing ones take the schema's defaults.
+    """
+    settings = with_defaults(settings)
+    terms, baseline = settings["terms"], settings["baseline"]
     dm, ds, ex = domains["DM"], domains["DS"], domains["EX"]
     cut = pd.Timestamp(cutoff)
-    adsl = dm[
-        [
-            "STUDYID",
-            "USUBJID",
-            "SUBJID",
-            "SITEID",
-            "AGE",
-            "SEX",
-            "RACE",
-            "ARMCD",
-            "ARM",
-            "ACTARMCD",
-            "ACTARM",
-        ]
-    ]
+    columns = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "AGEU", "SEX", "RACE", "ETHNIC"]
+    columns += ["COUNTRY", "ARMCD", "ARM", "ACTARMCD", "ACTARM"]
+    adsl = dm[[c for c in columns if c in dm]].copy()
+    for column in ("ARMCD", "ARM", "ACTARMCD", "ACTARM"):
+        if column not in adsl:
+            adsl[column] = ""
     adsl = adsl.set_index("USUBJID")
     index = adsl.index
-    adsl["AGEGR1"] = np.where(adsl["AGE"] >= 50, ">=50", np.where(adsl["AGE"].notna(), "<50", ""))
-    adsl["RFICDT"] = derive_consent_date(dm, ds).reindex(index)
+    if "AGE" in adsl:
+        adsl["AGEGR1"] = groups_by_cut_points(adsl["AGE"], baseline["age_groups"])
+    adsl["RFICDT"] = derive_consent_date(dm, ds, terms["ds"]["consent"]).reindex(index)
     adsl = adsl.join(derive_treatment_dates(ex))
-    randomized = ds[ds["DSDECOD"].str.upper() == "RANDOMIZED"]
-    adsl["RANDDT"] = _first_per_subject(
-        randomized, to_date(randomized["DSSTDTC"]), "RANDDT"
-    ).reindex(index)
-    adsl["STARTDT"] = adsl["TRTSDT"] if reference_start == "first_dose" else adsl["RANDDT"]
+    adsl["RANDDT"] = _ds_date(ds, terms["ds"]["randomized"], "RANDDT").reindex(index)
+    start = {"first_dose": "TRTSDT", "randomization": "RANDDT"}[settings["reference_start"]]
+    adsl["STARTDT"] = adsl[start]
 
-    screen_failure = adsl["ARMCD"].str.upper().isin(SCREEN_FAILURE_CODES) | index.isin(
-        ds.loc[ds["DSDECOD"].str.upper() == "SCREEN FAILURE", "USUBJID"]
-    )
-    adsl["ENRLFL"] = np.where(adsl["RFICDT"].notna() & ~screen_failure, "Y", "")
+    screen_failure = flag_screen_failures(adsl, ds, terms)
+    adsl["ENRLFL"] = flag_enrolled(adsl, screen_failure, settings["populations"]["enrolled"])
     dosed = adsl["TRTSDT"].notna()
     adsl["SAFFL"] = flag(dosed)
-    adsl["FASFL"] = np.where((adsl["ENRLFL"] == "Y") & dosed, "Y", "")
+    adsl["FASFL"] = flag((adsl["ENRLFL"] == "Y") & dosed)
 
-    adsl["LSTALVDT"] = derive_last_alive_date(domains, cut).reindex(index)
+    adsl["LSTALVDT"] = derive_last_alive_date(domains, cut, terms).reindex(index)
     adsl = adsl.join(derive_death(dm, adsl["LSTALVDT"], cut))
-    adsl = adsl.join(derive_disposition(ds))
+    adsl = adsl.join(derive_disposition(ds, terms))
     adsl["EOSSTT"] = adsl["EOSSTT"].fillna("ONGOING")
-    # A subject never dosed has no end-of-treatment status, rather than "ongoing" treatment.
-    adsl["EOTSTT"] = adsl["EOTSTT"].fillna("ONGOING").where(dosed, "")
+    if "EOTSTT" in adsl:
+        # A subject never dosed has no end-of-treatment status, rather than "ongoing" treatment.
+        adsl["EOTSTT"] = adsl["EOTSTT"].fillna("ONGOING").where(dosed, "")
     for column in ("DCSREAS", "DCTREAS"):
-        adsl[column] = adsl[column].fillna("")
-    adsl["NTRTDT"] = derive_new_therapy_date(domains.get("CM")).reindex(index)
-    adsl = adsl.join(derive_baseline_characteristics(domains, adsl["TRTSDT"]))
-    adsl["EFFFL"] = derive_efficacy_evaluable(adsl, domains)
+        if column in adsl:
+            adsl[column] = adsl[column].fillna("")
+    cm = domains.get("CM")
+    adsl["NTRTDT"] = derive_new_therapy_date(cm, terms["cm"]["subsequent_therapy"]).reindex(index)
+    ecog = derive_ecog_baseline(domains, adsl["STARTDT"].fillna(adsl["TRTSDT"]), baseline["ecog"])
+    if ecog is not None:
+        adsl["ECOGBL"] = ecog
+    supplemental = merge_supplemental(dm, domains.get("SUPPDM"), "DM").set_index("USUBJID")
+    for qnam in baseline["supplemental"]:
+        if qnam in supplemental:
+            adsl[qnam] = supplemental[qnam].reindex(index).fillna("")
+    regimens = derive_prior_regimens(cm, terms["cm"]["prior_therapy"], index)
+    if regimens is not None:
+        adsl["NPRREG"] = regimens
+        adsl["PRREGGR"] = groups_by_cut_points(regimens.where(regimens > 0), [3], integer=True)
+    evaluator = settings["response"]["evaluator"]
+    adsl = adsl.join(
+        derive_tumour_baseline(domains.get("TU"), index, settings["tumour"], evaluator)
+    )
+    adsl["EFFFL"] = derive_efficacy_evaluable(adsl, domains, terms)
     adsl["DATACUT"] = cut
     return adsl.reset_index()
 
 
-def derive_efficacy_evaluable(adsl: pd.DataFrame, domains: dict[str, pd.DataFrame]) -> np.ndarray:
+def derive_efficacy_evaluable(
+    adsl: pd.DataFrame, domains: dict[str, pd.DataFrame], terms: dict
+) -> np.ndarray:
     """EFFFL: FAS with measurable disease at baseline and a post-baseline tumour assessment, or
     progression or death before any assessment (SAP section 2)."""
     rs = domains.get("RS")
@@ -235,6 +345,11 @@ def derive_efficacy_evaluable(adsl: pd.DataFrame, domains: dict[str, pd.DataFram
     start = adsl["STARTDT"].reindex(overall["USUBJID"]).to_numpy()
     assessed = set(overall.loc[(dates >= start).to_numpy(), "USUBJID"])
     ds = domains["DS"]
-    progressed = set(ds.loc[ds["DSDECOD"].str.upper() == "PROGRESSIVE DISEASE", "USUBJID"])
+    progression = terms["ds"]["clinical_progression"]
+    progressed = (
+        set(ds.loc[upper(ds["DSDECOD"]) == progression.upper(), "USUBJID"])
+        if progression
+        else set()
+    )
     outcome = adsl.index.isin(list(assessed | progressed)) | adsl["DTHDT"].notna()
     return np.where((adsl["FASFL"] == "Y") & (adsl["MDISFL"] == "Y") & outcome, "Y", "")

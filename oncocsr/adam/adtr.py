@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import evaluator_records, flag
+from oncocsr.adam.common import evaluator_records, flag, present
 from oncocsr.dates import impute_date
 
 PARAMS = {
@@ -52,15 +52,20 @@ def derive_sum_of_diameters(
     return per_date.drop(columns=["total", "measured"])
 
 
+TR_COLUMNS = ["USUBJID", "TRGRPID", "TRLNKID", "TRTESTCD", "TRSTRESN", "TRDTC", "VISIT"]
+
+
 def derive_adtr(
-    tr: pd.DataFrame, adsl: pd.DataFrame, *, evaluator: str, cutoff: str
+    tr: pd.DataFrame | None, adsl: pd.DataFrame, *, evaluator: str, cutoff: str
 ) -> pd.DataFrame:
     """ADTR: SUMDIAM by date with ABLFL, BASE, CHG, PCHG and NADIR, and BPCHG per subject.
 
     Baseline is the last evaluable sum on or before day 1; the nadir of a record is the smallest
     evaluable sum before it, baseline included; the best percent change is the most negative
-    post-baseline percent change (SAP section 4).
+    post-baseline percent change (SAP section 4). A study without TR has no records.
     """
+    if tr is None:
+        tr = pd.DataFrame({column: pd.Series(dtype=object) for column in TR_COLUMNS})
     sums = derive_sum_of_diameters(tr, adsl, evaluator, cutoff).sort_values(["USUBJID", "ADT"])
     before = (sums["ADT"] <= sums["STARTDT"]) & sums["AVAL"].notna()
     baseline_date = sums["ADT"].where(before).groupby(sums["USUBJID"]).transform("max")
@@ -80,7 +85,8 @@ def derive_adtr(
     best_rows = pd.DataFrame({"USUBJID": best.index, "PARAMCD": "BPCHG", "AVAL": best.to_numpy()})
     adtr = pd.concat([frame for frame in (sums, best_rows) if not frame.empty], ignore_index=True)
     adtr["PARAM"] = adtr["PARAMCD"].map(PARAMS)
-    keep = ["STUDYID", "ACTARM", "ACTARMCD", "FASFL", "SAFFL", "EFFFL"]
+    keep = ["STUDYID", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "FASFL", "SAFFL", "EFFFL"]
+    keep = present(adsl, keep)
     adtr = adtr.drop(columns="STARTDT", errors="ignore").merge(
         adsl[["USUBJID", *keep, "STARTDT"]], on="USUBJID"
     )
@@ -100,7 +106,7 @@ def derive_adtr(
         "ADT",
         "ADY",
         "VISIT",
-        *keep[1:],
+        *(c for c in keep if c != "STUDYID"),
         "STARTDT",
     ]
     order = {"SUMDIAM": 0, "BPCHG": 1}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oncocsr.adam.common import present, upper
 from oncocsr.dates import to_date
 
 PFS_CENSORING = {
@@ -69,13 +70,14 @@ def derive_pfs(
     ds: pd.DataFrame,
     *,
     paramcd: str,
-    clinical_progression: bool,
+    progression_term: str | None,
     assessment_interval_days: int,
     window_days: int,
     censor_new_therapy: bool,
     censor_missed_visits: bool,
 ) -> pd.DataFrame:
-    """PFS (``clinical_progression=True``) or PFS2 (radiological PD and death only), SAP section 5.
+    """PFS (radiological PD, clinical progression recorded in DS as ``progression_term``, and
+    death) or PFS2 (``progression_term`` None: radiological PD and death only), SAP section 5.
 
     Censoring, first rule that applies: (1) no baseline or no post-baseline adequate assessment
     and no event within two scheduled intervals of day 1 -> day 1; (2) new anticancer therapy
@@ -99,8 +101,8 @@ def derive_pfs(
             post.loc[post["AVALC"] == "PD", "SRCSEQ"],
         )
     ]
-    if clinical_progression:
-        progressed = ds[ds["DSDECOD"].str.upper() == "PROGRESSIVE DISEASE"]
+    if progression_term:
+        progressed = ds[upper(ds["DSDECOD"]) == progression_term.upper()]
         candidates.append(
             _first_dated(
                 progressed,
@@ -205,38 +207,52 @@ def derive_os(adsl: pd.DataFrame) -> pd.DataFrame:
 
 
 def derive_dor(
-    adsl: pd.DataFrame, adrs: pd.DataFrame, ds: pd.DataFrame, **pfs_options
+    adsl: pd.DataFrame,
+    adrs: pd.DataFrame,
+    ds: pd.DataFrame,
+    progression_term: str | None = "PROGRESSIVE DISEASE",
+    **pfs_options,
 ) -> pd.DataFrame:
-    """DOR: confirmed responders only, from the first date of the confirmed response to
-    progression (radiological or clinical) or death, with the PFS censoring rules; the
-    response date takes the place of day 1 (SAP section 5)."""
-    cbor = adrs[
-        (adrs["PARAMCD"] == "CBOR") & adrs["AVALC"].isin(["CR", "PR"]) & adrs["ADT"].notna()
-    ]
-    onset = cbor.set_index("USUBJID")["ADT"]
+    """DOR: confirmed responders only, from the first date of a confirmed response (ADRS CRSP:
+    a confirmed PR later confirmed as CR starts at the PR) to progression (radiological or
+    clinical) or death, with the PFS censoring rules; the response date takes the place of
+    day 1 (SAP section 5)."""
+    confirmed = adrs[(adrs["PARAMCD"] == "CRSP") & (adrs["AVALC"] == "Y") & adrs["ADT"].notna()]
+    onset = confirmed.set_index("USUBJID")["ADT"]
     responders = adsl[adsl["USUBJID"].isin(onset.index)].assign(
         STARTDT=lambda frame: frame["USUBJID"].map(onset)
     )
     ovr = adrs[(adrs["PARAMCD"] == "OVR") & adrs["USUBJID"].isin(onset.index)]
     ovr = ovr.assign(STARTDT=ovr["USUBJID"].map(onset))
-    return derive_pfs(responders, ovr, ds, paramcd="DOR", clinical_progression=True, **pfs_options)
+    return derive_pfs(
+        responders, ovr, ds, paramcd="DOR", progression_term=progression_term, **pfs_options
+    )
 
 
 def derive_adtte(
-    adsl: pd.DataFrame, adrs: pd.DataFrame, ds: pd.DataFrame, **pfs_options
+    adsl: pd.DataFrame,
+    adrs: pd.DataFrame,
+    ds: pd.DataFrame,
+    progression_term: str | None = "PROGRESSIVE DISEASE",
+    **pfs_options,
 ) -> pd.DataFrame:
-    """ADTTE with PFS, PFS2, OS and DOR; AVAL = ADT - STARTDT + 1 days (SAP sections 3, 5)."""
+    """ADTTE with PFS, PFS2, OS and DOR; AVAL = ADT - STARTDT + 1 days (SAP sections 3, 5).
+
+    ``progression_term`` is the DSDECOD of clinical progression (``terms.ds
+    .clinical_progression``), an event of PFS and DOR; None where DS does not record it.
+    """
     ovr = adrs[adrs["PARAMCD"] == "OVR"]
     parts = [
-        derive_pfs(adsl, ovr, ds, paramcd="PFS", clinical_progression=True, **pfs_options),
-        derive_pfs(adsl, ovr, ds, paramcd="PFS2", clinical_progression=False, **pfs_options),
+        derive_pfs(adsl, ovr, ds, paramcd="PFS", progression_term=progression_term, **pfs_options),
+        derive_pfs(adsl, ovr, ds, paramcd="PFS2", progression_term=None, **pfs_options),
         derive_os(adsl),
-        derive_dor(adsl, adrs, ds, **pfs_options),
+        derive_dor(adsl, adrs, ds, progression_term, **pfs_options),
     ]
     adtte = pd.concat([part for part in parts if not part.empty], ignore_index=True)
     adtte["PARAM"] = adtte["PARAMCD"].map(PARAMS)
     adtte["AVAL"] = ((adtte["ADT"] - adtte["STARTDT"]).dt.days + 1).astype(float)
-    keep = ["STUDYID", "ACTARM", "ACTARMCD", "FASFL", "SAFFL", "EFFFL"]
+    keep = ["STUDYID", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "FASFL", "SAFFL", "EFFFL"]
+    keep = present(adsl, keep)
     adtte = adtte.merge(adsl[["USUBJID", *keep]], on="USUBJID", how="left")
     columns = [
         "STUDYID",
@@ -252,6 +268,6 @@ def derive_adtte(
         "SRCDOM",
         "SRCVAR",
         "SRCSEQ",
-        *keep[1:],
+        *(c for c in keep if c != "STUDYID"),
     ]
     return adtte[columns].sort_values(["USUBJID", "PARAMCD"], kind="stable").reset_index(drop=True)

@@ -20,6 +20,34 @@ def read_domains(named_inputs) -> dict[str, pd.DataFrame]:
     }
 
 
+def present(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """The ``columns`` that ``frame`` has, in their order: subject-level variables copied into
+    a BDS dataset that a study (or a test's ADSL) may lack, such as the planned arm."""
+    return [column for column in columns if column in frame]
+
+
+def upper(values: pd.Series) -> pd.Series:
+    """Text in upper case for comparing controlled terms; missing values become ""."""
+    return values.fillna("").astype(str).str.upper()
+
+
+def criterion_records(frame: pd.DataFrame, prefix: str, criterion: str) -> pd.Series:
+    """Records of the configured response criterion (SAP section 4, source): --CAT equal to it
+    (case-insensitive), or blank or absent, which counts as the criterion."""
+    if f"{prefix}CAT" not in frame:
+        return pd.Series(True, index=frame.index)
+    category = upper(frame[f"{prefix}CAT"])
+    return (category == criterion.upper()) | (category == "")
+
+
+def response_category(values: pd.Series, terms: dict) -> pd.Series:
+    """RSSTRESC as a RECIST 1.1 category: the study's mapping (``response.terms``, e.g. iUPD
+    to PD), else the value in upper case; a value mapped to "" is no assessment."""
+    mapping = {key.upper(): value for key, value in terms.items()}
+    text = upper(values)
+    return text.map(mapping).fillna(text)
+
+
 def evaluator_records(frame: pd.DataFrame, prefix: str, evaluator: str) -> pd.Series:
     """Records of the configured evaluator (SAP section 4, source): a blank --EVAL is the
     investigator; ``INDEPENDENT ASSESSOR`` uses the accepted read (--ACPTFL = Y)."""

@@ -3,6 +3,7 @@ SAS transport copies with labels."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -53,16 +54,33 @@ def build_contract(name: str, frame: pd.DataFrame, spec: dict) -> pa.DataFrameSc
     return pa.DataFrameSchema(columns, checks=frame_checks, unique=rules["keys"], name=name.upper())
 
 
-def write_adam(frame: pd.DataFrame, name: str, outputs, cutoff: str) -> None:
+def variable_label(column: str, spec: dict, extra: dict[str, str]) -> str:
+    """The label of an ADaM variable: the study's (``extra``, e.g. SUPPDM qualifiers), the
+    contract's, or the ADaMIG customized-query pattern CQzzNAM/CQzzONS."""
+    if column in extra:
+        return extra[column]
+    if column in spec["labels"]:
+        return spec["labels"][column]
+    match = re.fullmatch(r"CQ(\d\d)(NAM|ONS)", column)
+    if match:
+        kind = "Name" if match.group(2) == "NAM" else "Onset (Early/Late)"
+        return f"Customized Query {match.group(1)} {kind}"
+    return ""
+
+
+def write_adam(
+    frame: pd.DataFrame, name: str, outputs, cutoff: str, labels: dict[str, str] | None = None
+) -> None:
     """Check an ADaM dataset against its contract, then write ``outputs.parquet`` and
-    ``outputs.xpt`` (SAS transport v5 with labels, stamped with the cutoff date).
+    ``outputs.xpt`` (SAS transport v5 with labels, stamped with the cutoff date); ``labels``
+    gives those of study-specific variables.
 
     A violation raises (with every failing check listed) before anything is written.
     """
     spec = load_contracts()
     build_contract(name, frame, spec).validate(frame, lazy=True)
     write_parquet(frame, outputs.parquet)
-    labels = {column: spec["labels"].get(column, "")[:40] for column in frame.columns}
+    labels = {column: variable_label(column, spec, labels or {})[:40] for column in frame.columns}
     write_xpt(
         frame,
         outputs.xpt,

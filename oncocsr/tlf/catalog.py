@@ -87,5 +87,5 @@ LISTINGS = {
     "16.2.1": ["adrs", "adtr"],
     "16.2.2": ["adae"],
     "16.2.3": ["adsl", "adae"],
-    "16.2.4": ["checks"],
+    "16.2.4": ["checks", "gate"],
 }

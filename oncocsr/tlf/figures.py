@@ -26,11 +26,10 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.transforms import blended_transform_factory
 
-from oncocsr.ard import ResultLookup
-from oncocsr.baseline import DEMOGRAPHICS, PRIOR_THERAPY
+from oncocsr.ard import TOTAL, ResultLookup, arm_variable, is_design_group
 from oncocsr.dates import DAYS_PER_MONTH
-from oncocsr.subgroups import SUBGROUPS
-from oncocsr.tlf.tables import fmt_estimate_ci, groups, level_label
+from oncocsr.tlf.tables import fmt_estimate_ci, groups, level_label, subgroup_levels
+from oncocsr.tlf.tables.common import REFERENCE_DAY
 
 COLOURS = ["#1f4e79", "#c55a11", "#548235", "#7030a0"]
 STYLE = {
@@ -52,12 +51,19 @@ def to_svg(figure: plt.Figure) -> bytes:
 
 
 def km_figure(
-    adtte: pd.DataFrame, ard: pd.DataFrame, *, paramcd: str, label: str, conf_level: float
+    adtte: pd.DataFrame,
+    ard: pd.DataFrame,
+    *,
+    paramcd: str,
+    label: str,
+    conf_level: float,
+    reference_start: str = "first_dose",
 ) -> bytes:
-    """Kaplan-Meier curve with censor marks, CI band, median line and numbers at risk.
+    """Kaplan-Meier curve per arm with censor marks, CI band, median line and numbers at risk
+    on one grid for every arm (an arm that ends earlier shows 0 at risk after its end).
 
     The curve comes from ADTTE through lifelines; numbers at risk and the median come from the
-    ARD, so the figure shows the same numbers as the table.
+    ARD, so the figure shows the same numbers as the table. Time runs from the reference start.
     """
     # lifelines (about 0.8 s to import) only here: the other figure rules do not need it.
     from lifelines import KaplanMeierFitter
@@ -73,8 +79,9 @@ def km_figure(
         # The left margin leaves room for arm names in the numbers-at-risk rows.
         axis = figure.add_axes((0.24, 0.1 + 0.05 * len(names) + 0.12, 0.72, 0.62))
         table = figure.add_axes((0.24, 0.04, 0.72, 0.05 * len(names) + 0.06), sharex=axis)
+        variable = arm_variable(ard)
         for i, group in enumerate(names):
-            subset = data if group == "Total" else data[data["ACTARM"] == group]
+            subset = data if group == TOTAL else data[data[variable] == group]
             colour = COLOURS[i % len(COLOURS)]
             fitter = KaplanMeierFitter(alpha=1 - conf_level)
             fitter.fit(
@@ -108,7 +115,7 @@ def km_figure(
         axis.set_ylim(0, 1.02)
         axis.set_xlim(0, max(times) if times else 1)
         axis.set_xticks(times)
-        axis.set_xlabel("Months since first dose")
+        axis.set_xlabel(f"Months since {REFERENCE_DAY[reference_start]}")
         axis.set_ylabel(f"{label} probability")
         axis.legend(loc="upper right", frameon=False)
         axis.grid(axis="y", color="#dddddd", linewidth=0.5)
@@ -204,21 +211,47 @@ def _thresholds(axis: plt.Axes) -> None:
     axis.set_yticks(np.arange(-LIMIT, LIMIT + 1, 20))
 
 
-def waterfall_figure(adtr: pd.DataFrame, adrs: pd.DataFrame) -> bytes:
+def _arm_panels(frame: pd.DataFrame, arm: str | None) -> list[tuple[str, pd.DataFrame]]:
+    """One panel per arm (in name order), or one unnamed panel for a single arm."""
+    if arm is None or frame[arm].nunique() <= 1:
+        return [("", frame)]
+    return [(name, frame[frame[arm] == name]) for name in sorted(frame[arm].unique())]
+
+
+def _panel_figure(count: int) -> tuple[plt.Figure, list[plt.Axes]]:
+    figure = plt.figure(figsize=(7.0, 1.0 + 3.5 * count), dpi=RASTER_DPI, layout="constrained")
+    axes = figure.subplots(count, 1, squeeze=False)[:, 0]
+    return figure, list(axes)
+
+
+def waterfall_figure(adtr: pd.DataFrame, adrs: pd.DataFrame, arm: str | None = None) -> bytes:
     """Figure 14.2.8 (SAP section 7): waterfall of the best % change from baseline in the sum of
     target-lesion diameters (ADTR BPCHG), one bar per FAS subject, largest increase on the left,
-    coloured by confirmed best overall response (ADRS CBOR)."""
+    coloured by confirmed best overall response (ADRS CBOR); one panel per arm (``arm``: the
+    ADaM variable of the study's arms)."""
     with plt.rc_context(STYLE):
-        return to_svg(_waterfall(adtr, adrs))
+        return to_svg(_waterfall(adtr, adrs, arm))
 
 
-def _waterfall(adtr: pd.DataFrame, adrs: pd.DataFrame) -> plt.Figure:
-    best = adtr.loc[
-        (adtr["PARAMCD"] == "BPCHG") & (adtr["FASFL"] == "Y") & adtr["AVAL"].notna(),
-        ["USUBJID", "AVAL"],
-    ].sort_values(["AVAL", "USUBJID"], ascending=[False, True], kind="stable")
-    response = _response(adrs, best["USUBJID"])
-    change = best["AVAL"].to_numpy()
+def _waterfall(adtr: pd.DataFrame, adrs: pd.DataFrame, arm: str | None = None) -> plt.Figure:
+    rows = adtr.loc[(adtr["PARAMCD"] == "BPCHG") & (adtr["FASFL"] == "Y") & adtr["AVAL"].notna()]
+    panels = _arm_panels(rows, arm)
+    figure, axes = _panel_figure(len(panels))
+    responses = []
+    for axis, (name, panel) in zip(axes, panels, strict=True):
+        best = panel[["USUBJID", "AVAL"]].sort_values(
+            ["AVAL", "USUBJID"], ascending=[False, True], kind="stable"
+        )
+        response = _response(adrs, best["USUBJID"])
+        responses.append(response)
+        _waterfall_panel(axis, best["AVAL"].to_numpy(), response)
+        if name:
+            axis.set_title(name, loc="left", fontsize=9, fontweight="bold")
+    _response_legend(figure, pd.concat(responses) if responses else pd.Series(dtype=object))
+    return figure
+
+
+def _waterfall_panel(axis: plt.Axes, change: np.ndarray, response: pd.Series) -> None:
     count = len(change)
     large = count > RASTER_ABOVE
     x = np.arange(count, dtype=float)
@@ -230,8 +263,6 @@ def _waterfall(adtr: pd.DataFrame, adrs: pd.DataFrame) -> plt.Figure:
         [np.c_[x - half, base], np.c_[x - half, top], np.c_[x + half, top], np.c_[x + half, base]],
         axis=1,
     )
-    figure = plt.figure(figsize=(7.0, 4.5), dpi=RASTER_DPI, layout="constrained")
-    axis = figure.add_subplot()
     axis.add_collection(
         PolyCollection(
             bars, facecolors=_colours(response), linewidths=0, rasterized=large, gid="bars"
@@ -264,20 +295,35 @@ def _waterfall(adtr: pd.DataFrame, adrs: pd.DataFrame) -> plt.Figure:
     axis.spines["bottom"].set_visible(False)
     axis.set_xlabel(f"Subjects (n = {count:,}), ordered by best change")
     axis.set_ylabel("Best change from baseline in\nsum of diameters (%)")
-    _response_legend(figure, response)
+
+
+def spider_figure(
+    adtr: pd.DataFrame, adrs: pd.DataFrame, arm: str | None = None, reference_start="first_dose"
+) -> bytes:
+    """Figure 14.2.8 (SAP section 7): spider plot of the % change from baseline in the sum of
+    target-lesion diameters (ADTR SUMDIAM) over time since the reference start, one line per
+    FAS subject with a post-baseline measurement, coloured by confirmed best overall response
+    (ADRS CBOR); one panel per arm."""
+    with plt.rc_context(STYLE):
+        return to_svg(_spider(adtr, adrs, arm, reference_start))
+
+
+def _spider(
+    adtr: pd.DataFrame, adrs: pd.DataFrame, arm=None, reference_start="first_dose"
+) -> plt.Figure:
+    rows = adtr.loc[(adtr["PARAMCD"] == "SUMDIAM") & (adtr["FASFL"] == "Y")]
+    panels = _arm_panels(rows, arm)
+    figure, axes = _panel_figure(len(panels))
+    responses = []
+    for axis, (name, panel) in zip(axes, panels, strict=True):
+        responses.append(_spider_panel(axis, panel, adrs, REFERENCE_DAY[reference_start]))
+        if name:
+            axis.set_title(name, loc="left", fontsize=9, fontweight="bold")
+    _response_legend(figure, pd.concat(responses) if responses else pd.Series(dtype=object))
     return figure
 
 
-def spider_figure(adtr: pd.DataFrame, adrs: pd.DataFrame) -> bytes:
-    """Figure 14.2.8 (SAP section 7): spider plot of the % change from baseline in the sum of
-    target-lesion diameters (ADTR SUMDIAM) over time, one line per FAS subject with a
-    post-baseline measurement, coloured by confirmed best overall response (ADRS CBOR)."""
-    with plt.rc_context(STYLE):
-        return to_svg(_spider(adtr, adrs))
-
-
-def _spider(adtr: pd.DataFrame, adrs: pd.DataFrame) -> plt.Figure:
-    rows = adtr.loc[(adtr["PARAMCD"] == "SUMDIAM") & (adtr["FASFL"] == "Y")]
+def _spider_panel(axis: plt.Axes, rows: pd.DataFrame, adrs: pd.DataFrame, day1: str) -> pd.Series:
     baseline = rows["ABLFL"] == "Y"
     after = ~baseline & (rows["ADY"] >= 1) & rows["PCHG"].notna()
     points = pd.DataFrame(
@@ -298,12 +344,10 @@ def _spider(adtr: pd.DataFrame, adrs: pd.DataFrame) -> plt.Figure:
     starts = np.flatnonzero(np.r_[True, subjects[1:] != subjects[:-1]]) if len(points) else []
     colours = _colours(points["response"])
     large = len(starts) > RASTER_ABOVE
-    figure = plt.figure(figsize=(7.0, 4.5), dpi=RASTER_DPI, layout="constrained")
-    axis = figure.add_subplot()
     axis.add_collection(
         LineCollection(
-            np.split(points[["x", "y"]].to_numpy(), starts[1:]),
-            colors=colours[starts],
+            np.split(points[["x", "y"]].to_numpy(), starts[1:]) if len(points) else [],
+            colors=colours[starts] if len(points) else None,
             linewidths=0.9,
             rasterized=large,
             gid="lines",
@@ -315,36 +359,50 @@ def _spider(adtr: pd.DataFrame, adrs: pd.DataFrame) -> plt.Figure:
         axis.scatter(points["x"], points["y"], c=colours, s=7, linewidths=0, zorder=2)
     above = points.loc[points["y"] > LIMIT, "USUBJID"].nunique()
     if above:
-        axis.set_title(
+        axis.text(
+            1.0,
+            1.0,
             f"Subjects with a change above +{LIMIT}% (off the scale): {above:,}",
-            loc="left",
+            transform=axis.transAxes,
+            ha="right",
+            va="bottom",
             fontsize=7,
+        )
+    if not len(points):
+        axis.text(
+            0.5,
+            0.5,
+            "No subject with a post-baseline target-lesion measurement",
+            transform=axis.transAxes,
+            ha="center",
         )
     _thresholds(axis)
     axis.set_xlim(0, 1.03 * points["x"].max() if len(points) else 1)
-    axis.set_xlabel(f"Months since first dose (n = {len(starts):,} subjects)")
+    axis.set_xlabel(f"Months since {day1} (n = {len(starts):,} subjects)")
     axis.set_ylabel("Change from baseline in\nsum of diameters (%)")
-    _response_legend(figure, points["response"])
-    return figure
+    return points["response"]
 
 
-def swimmer_figure(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame) -> bytes:
+def swimmer_figure(
+    adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame, arm: str | None = None
+) -> bytes:
     """Figure 14.2.8 (SAP section 7): swimmer plot, one bar per FAS subject from first to last
     dose (ADSL TRTSDT, TRTEDT), coloured by confirmed best overall response, with follow-up to
     death or last contact and markers for the onset of confirmed response (ADRS CRSP date, the
     start of DOR), progression (first radiological PD in ADRS, or clinical progression from the
     ADTTE PFS event), death and treatment ongoing at the data cut. Above ``SWIMMER_MAX``
     subjects only confirmed responders are shown (at most ``SWIMMER_MAX``, longest treatment
-    first), as the figure says."""
+    first), as the figure says. With several arms (``arm``), subjects are grouped by arm, each
+    group named in the right margin."""
     with plt.rc_context(STYLE):
-        return to_svg(_swimmer(adsl, adrs, adtte))
+        return to_svg(_swimmer(adsl, adrs, adtte, arm))
 
 
 def _first_date(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
     return frame.loc[mask].groupby("USUBJID")["ADT"].min()
 
 
-def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame) -> plt.Figure:
+def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame, arm=None) -> plt.Figure:
     fas = adsl.loc[adsl["FASFL"] == "Y"].set_index("USUBJID")
 
     def months(dates: pd.Series) -> pd.Series:
@@ -370,9 +428,11 @@ def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame) -> plt
             ),
             "progression": months(progression.groupby(level=0).min()),
             "death": months(fas["DTHDT"]),
-            "ongoing": fas["EOTSTT"] == "ONGOING",
+            # Without an end-of-treatment record (not collected) no treatment is shown ongoing.
+            "ongoing": fas["EOTSTT"] == "ONGOING" if "EOTSTT" in fas else False,
             "response": _response(adrs, fas.index),
             "label": fas["SUBJID"],
+            "arm": fas[arm] if arm else "",
         }
     )
     total = len(frame)
@@ -389,8 +449,10 @@ def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame) -> plt
                 f"The {SWIMMER_MAX} confirmed responders with the longest treatment "
                 f"({responders:,} responders of {total:,} subjects)"
             )
-    # Longest treatment at the top.
-    frame = frame.sort_values(["treated", "USUBJID"], ascending=[True, False], kind="stable")
+    # By arm, longest treatment at the top of each.
+    frame = frame.sort_values(
+        ["arm", "treated", "USUBJID"], ascending=[False, True, False], kind="stable"
+    )
     count = len(frame)
     y = np.arange(count)
     end = frame[["treated", "followed", "progression", "death"]].max().max() if count else 1.0
@@ -472,6 +534,20 @@ def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame) -> plt
     axis.set_ylim(-0.7, max(count, 1) - 0.3)
     axis.set_yticks(y, frame["label"], fontsize=7)
     axis.tick_params(axis="y", length=0)
+    arms = frame["arm"].to_numpy()
+    if count and len(set(arms)) > 1:
+        for name in dict.fromkeys(arms):
+            rows = y[arms == name]
+            axis.axhline(rows.min() - 0.5, color="#7f7f7f", linewidth=0.5)
+            axis.annotate(
+                textwrap.fill(str(name), 16),
+                (1, rows.mean()),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+            )
     axis.set_xlabel("Months since first dose")
     axis.set_ylabel("Subject")
     _response_legend(figure, frame["response"])
@@ -488,41 +564,27 @@ def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame) -> plt
     return figure
 
 
-def forest_figure(ard: pd.DataFrame, *, p0: float) -> bytes:
+def forest_figure(ard: pd.DataFrame, *, subgroups: list[dict], design: dict | None) -> bytes:
     """Figure 14.2.2 (SAP sections 6 and 7): forest plot of the confirmed ORR with its exact
-    95% CI by subgroup (ARD analysis SUBGROUP), under the ORR of the full analysis set (ARD
-    ORR-FAS, also a dashed line), with the null response rate ``p0`` as a dotted line. Several
-    arms: the Total group."""
+    CI by the study's subgroups (ARD analysis SUBGROUP), under the ORR of the full analysis set
+    (ARD ORR-FAS, also a dashed line), with the null response rate p0 as a dotted line for the
+    arms the design applies to; one panel per group (arm, or Total where the study pools)."""
     with plt.rc_context(STYLE):
-        return to_svg(_forest(ard, p0=p0))
+        return to_svg(_forest(ard, subgroups=subgroups, design=design))
 
 
-def _level_order(variable: str, levels: list[str]) -> list[str]:
-    """Subgroup levels as table 14.2.2 orders them: defined levels first, others alphabetically."""
-    defined = (DEMOGRAPHICS | PRIOR_THERAPY).get(variable, ("", ()))[1]
-    return sorted(
-        levels,
-        key=lambda level: (defined.index(level) if level in defined else len(defined), level),
-    )
-
-
-def _forest(ard: pd.DataFrame, *, p0: float) -> plt.Figure:
-    value = ResultLookup(ard)
-    group = groups(ard, "SUBGROUP")[-1]
-
+def _forest_rows(value: ResultLookup, ard: pd.DataFrame, group: str, subgroups: list[dict]):
     def row(label: str, analysis: str, variable: str, names: tuple[str, ...]) -> dict:
         stats = [value(analysis, group, variable, name) for name in names]
         return {"label": label, "heading": analysis != "SUBGROUP", "stats": stats}
 
     rows = [row("Full analysis set", "ORR-FAS", "CRSP", ("estimate", "lcl", "ucl", "n", "N"))]
-    present = ard.loc[(ard["analysis_id"] == "SUBGROUP") & (ard["group"] == group), "variable"]
-    for variable, label in SUBGROUPS.items():
-        levels = [
-            name.split("=", 1)[1] for name in present.unique() if name.startswith(f"{variable}=")
-        ]
+    for subgroup in subgroups:
+        levels = subgroup_levels(ard, group, subgroup)
         if not levels:
             continue
-        rows.append({"label": label, "heading": True, "stats": [None] * 5})
+        variable = subgroup["variable"]
+        rows.append({"label": subgroup["label"], "heading": True, "stats": [None] * 5})
         rows += [
             row(
                 f"    {level_label(variable, level)}",
@@ -530,33 +592,56 @@ def _forest(ard: pd.DataFrame, *, p0: float) -> plt.Figure:
                 f"{variable}={level}",
                 ("orr", "orr_lcl", "orr_ucl", "n", "N"),
             )
-            for level in _level_order(variable, levels)
+            for level in levels
         ]
+    return rows
+
+
+def _forest(ard: pd.DataFrame, *, subgroups: list[dict], design: dict | None) -> plt.Figure:
+    value = ResultLookup(ard)
+    names = [g for g in groups(ard, "SUBGROUP") if value.has("ORR-FAS", g, "CRSP", "n")]
+    blocks = [(g, _forest_rows(value, ard, g, subgroups)) for g in names]
+    heights = [1.35 + 0.2 * len(rows) + (0.3 if len(blocks) > 1 else 0) for _, rows in blocks]
+    figure = plt.figure(figsize=(7.0, sum(heights) or 1.0))
+    if not blocks:
+        figure.text(0.5, 0.5, "No subject in the full analysis set", ha="center")
+        return figure
+    canvases = figure.subfigures(len(blocks), 1, height_ratios=heights, squeeze=False)[:, 0]
+    for canvas, height, (group, rows) in zip(canvases, heights, blocks, strict=True):
+        tested = is_design_group(group, design)
+        title = group if len(blocks) > 1 else ""
+        _forest_panel(canvas, height, rows, design["p0"] if tested else None, title)
+    return figure
+
+
+def _forest_panel(canvas, height: float, rows: list[dict], p0, title: str) -> None:
     stats = np.array([[np.nan if s is None else s for s in r["stats"]] for r in rows], dtype=float)
     estimate, lcl, ucl = (100 * stats[:, i] for i in range(3))
     count = len(rows)
     y = np.arange(count)
-    height = 1.35 + 0.2 * count
-    figure = plt.figure(figsize=(7.0, height))
+    top = 0.45 / height + (0.3 / height if title else 0)
     # Fixed margins in inches: header above, x axis and legend below.
-    axis = figure.add_axes((0.33, 0.8 / height, 0.34, 1 - 1.25 / height))
+    axis = canvas.add_axes((0.33, 0.8 / height, 0.34, 1 - 0.8 / height - top))
+    if title:
+        canvas.text(0.02, 1 - 0.2 / height, title, fontsize=9, fontweight="bold", va="top")
     axis.set_ylim(count - 0.5, -0.5)
     axis.hlines(y, lcl, ucl, color="black", linewidth=1.0)
     axis.scatter(estimate[1:], y[1:], marker="s", s=18, color=COLOURS[0], zorder=3)
     axis.scatter(estimate[:1], y[:1], marker="D", s=30, color="black", zorder=3)
     axis.axvline(estimate[0], color=COLOURS[0], linestyle="--", linewidth=0.8)
-    axis.axvline(100 * p0, color="#7f7f7f", linestyle=":", linewidth=1.0)
+    if p0 is not None:
+        axis.axvline(100 * p0, color="#7f7f7f", linestyle=":", linewidth=1.0)
     axis.set_xlim(0, 100)
     axis.set_xticks(np.arange(0, 101, 20))
     axis.set_xlabel("Objective response rate (%)")
     axis.set_yticks([])
     axis.spines["left"].set_visible(False)
-    # Table columns: x in figure fractions, y in rows of the plot.
-    cell = blended_transform_factory(figure.transFigure, axis.transData)
+    # Table columns: x in fractions of the panel, y in rows of the plot.
+    cell = blended_transform_factory(canvas.transSubfigure, axis.transData)
     columns = (
         (0.02, "left", "Subgroup"),
         (0.76, "right", "n/N"),
-        (0.79, "left", "ORR, % (95% CI)"),
+        (0.79, "left", "ORR, % (CI)"),
     )
     for x, align, header in columns:
         axis.text(
@@ -572,7 +657,7 @@ def _forest(ard: pd.DataFrame, *, p0: float) -> plt.Figure:
         )
     # Rules under the header and under the full analysis set row, across all columns.
     for rule in (-0.6, 0.5):
-        figure.add_artist(
+        canvas.add_artist(
             Line2D([0.02, 0.98], [rule, rule], transform=cell, color="#7f7f7f", lw=0.5)
         )
     for i, r in enumerate(rows):
@@ -596,16 +681,13 @@ def _forest(ard: pd.DataFrame, *, p0: float) -> plt.Figure:
                 fontweight="bold" if r["heading"] else "normal",
                 clip_on=False,
             )
-    figure.legend(
-        handles=[
-            Line2D(
-                [],
-                [],
-                color=COLOURS[0],
-                linestyle="--",
-                linewidth=0.8,
-                label="ORR, full analysis set",
-            ),
+    handles = [
+        Line2D(
+            [], [], color=COLOURS[0], linestyle="--", linewidth=0.8, label="ORR, full analysis set"
+        )
+    ]
+    if p0 is not None:
+        handles.append(
             Line2D(
                 [],
                 [],
@@ -613,11 +695,6 @@ def _forest(ard: pd.DataFrame, *, p0: float) -> plt.Figure:
                 linestyle=":",
                 linewidth=1.0,
                 label=f"Null hypothesis p0 = {100 * p0:g}%",
-            ),
-        ],
-        loc="lower center",
-        ncol=2,
-        frameon=False,
-        fontsize=8,
-    )
-    return figure
+            )
+        )
+    canvas.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=8)

@@ -7,11 +7,13 @@ listing inline only up to ``report.listing_max_rows`` rows and otherwise refers 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from oncocsr.findings import COLUMNS as FINDING_COLUMNS
+from oncocsr.waivers import apply_waivers, describe
 
 
 @dataclass
@@ -36,12 +38,21 @@ def _text(column: pd.Series) -> pd.Series:
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
-    return pd.DataFrame({c: _text(frame[c]) for c in columns}).to_numpy().tolist()
+    """Rows of display text; a column the study did not collect is blank."""
+    blank = pd.Series("", index=frame.index, dtype=object)
+    return (
+        pd.DataFrame({c: _text(frame[c]) if c in frame else blank for c in columns})
+        .to_numpy()
+        .tolist()
+    )
 
 
-def tumour_response_listing(adrs: pd.DataFrame, adtr: pd.DataFrame) -> Listing:
-    """Listing 16.2.1: investigator overall response by visit with the target-lesion sum
-    (SAP 7), full analysis set, by subject and date."""
+def tumour_response_listing(
+    adrs: pd.DataFrame, adtr: pd.DataFrame, response: dict | None = None
+) -> Listing:
+    """Listing 16.2.1: the overall response of the study's evaluator and criterion by visit
+    with the target-lesion sum (SAP 7), full analysis set, by subject and date."""
+    response = response or {"evaluator": "INVESTIGATOR", "criterion": "RECIST 1.1"}
     visits = adrs[(adrs["PARAMCD"] == "OVR") & (adrs["FASFL"] == "Y")]
     sums = adtr.loc[adtr["PARAMCD"] == "SUMDIAM", ["USUBJID", "ADT", "AVAL", "PCHG"]]
     best = adrs.loc[adrs["PARAMCD"] == "CBOR", ["USUBJID", "AVALC"]].rename(
@@ -69,12 +80,17 @@ def tumour_response_listing(adrs: pd.DataFrame, adtr: pd.DataFrame) -> Listing:
             "Best confirmed response",
         ],
         rows=_rows(frame, columns),
-        footnotes=["Overall response by the investigator per RECIST 1.1 (ADRS PARAMCD=OVR)."],
+        footnotes=[
+            f"Overall response by the {response['evaluator'].lower()} per "
+            f"{response['criterion']} (ADRS PARAMCD=OVR)."
+        ],
     )
 
 
-def adverse_event_listing(adae: pd.DataFrame) -> Listing:
-    """Listing 16.2.2: all adverse events of the safety set, treatment-emergent or not (SAP 7)."""
+def adverse_event_listing(adae: pd.DataFrame, grade_note: str = "Grade: NCI CTCAE.") -> Listing:
+    """Listing 16.2.2: all adverse events of the safety set, treatment-emergent or not (SAP 7);
+    the grade is the analysis grade (ATOXGRN, from the study's grade source), blank where the
+    study did not collect one."""
     frame = adae[adae["SAFFL"] == "Y"].sort_values(["USUBJID", "ASTDT", "AESEQ"], kind="stable")
     columns = [
         "USUBJID",
@@ -85,7 +101,7 @@ def adverse_event_listing(adae: pd.DataFrame) -> Listing:
         "ASTDT",
         "AENDT",
         "ASTDY",
-        "AETOXGR",
+        "ATOXGRN",
         "AESER",
         "AEREL",
         "AEACN",
@@ -113,7 +129,7 @@ def adverse_event_listing(adae: pd.DataFrame) -> Listing:
             "TEAE",
         ],
         rows=_rows(frame, columns),
-        footnotes=["Grade: NCI CTCAE. TEAE: treatment-emergent per SAP (ADAE TRTEMFL)."],
+        footnotes=[f"{grade_note} TEAE: treatment-emergent per SAP (ADAE TRTEMFL)."],
     )
 
 
@@ -150,15 +166,27 @@ def deaths_listing(adsl: pd.DataFrame, adae: pd.DataFrame) -> Listing:
     )
 
 
-def data_issues_listing(findings: pd.DataFrame) -> Listing:
+def data_issues_listing(findings: pd.DataFrame, gate: str | None = None) -> Listing:
     """Listing 16.2.4: findings of the data checks (the run stops on errors, so these are
-    warnings and information)."""
-    columns = ["id", "severity", "usubjid", "variable", "seq", "value", "message"]
+    warnings, information and the errors a waiver of the cut accepted, each with the waiver's
+    reason and who accepted it; the gate file ``gate`` records the waivers)."""
+    waivers = []
+    if gate:
+        with open(gate, encoding="utf-8") as handle:
+            waivers = json.load(handle).get("waivers", [])
+    findings, applied = apply_waivers(findings[FINDING_COLUMNS], waivers)
+    columns = ["id", "severity", "usubjid", "variable", "seq", "value", "message", "waived"]
+    footnotes = [f"{len(findings)} finding(s) in all; every finding is in checks/report.html."]
+    footnotes += [
+        f"Waiver: {describe(waiver)}, {waiver['matched']} finding(s) accepted: {waiver['reason']} "
+        f"({waiver['by']})."
+        for waiver in applied
+    ]
     return Listing(
         tlf_id="16.2.4",
         title="Data issues found by the data checks",
         population="All records",
-        columns=["Check", "Severity", "Subject", "Variable", "SEQ", "Value", "Message"],
-        rows=_rows(findings[FINDING_COLUMNS], columns),
-        footnotes=[f"{len(findings)} finding(s) in all; every finding is in checks/report.html."],
+        columns=["Check", "Severity", "Subject", "Variable", "SEQ", "Value", "Message", "Waiver"],
+        rows=_rows(findings, columns),
+        footnotes=footnotes,
     )

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup
 
-from oncocsr.ard import ResultLookup
+from oncocsr.ard import TOTAL, ResultLookup
 from oncocsr.hashing import sha256_file
 from oncocsr.report import environment, font_faces, write_pdf
 from oncocsr.tlf.listings import Listing
-from oncocsr.tlf.tables import Table, fmt_number, fmt_p
+from oncocsr.tlf.tables import Table, fmt_number, fmt_p, groups
 
 
 def footer(*, sources: str, rule: str, cut: dict, input_sha256: str) -> str:
@@ -53,33 +53,57 @@ def render_figure(
 
 
 class NarrativeNumbers:
-    """ARD values for the CSR's text (synopsis, sections 9 to 12), formatted, for the lead
-    group of each analysis (Total when it has one, else its arm). A number that is not in the ARD is
-    an error, so the text can only state what the ARD holds."""
+    """ARD values for the CSR's text (synopsis, sections 9 to 12), formatted. Each number is
+    of one group: the one given, else the lead group of the analysis (Total where the study
+    pools its arms, else its only or first arm). A number that is not in the ARD is an error, so
+    the text can only state what the ARD holds; ``has`` tells the text whether an analysis
+    exists (e.g. no duration of response without responders)."""
 
     def __init__(self, ard: pd.DataFrame):
         self._value = ResultLookup(ard)
-        self._groups = ard.groupby("analysis_id")["group"].agg(set).to_dict()
+        self._ard = ard
 
-    def value(self, analysis: str, variable: str, stat: str) -> float | None:
-        groups = self._groups.get(analysis, set())
-        group = "Total" if "Total" in groups else min(groups, default="")
-        return self._value(analysis, group, variable, stat)
+    def groups(self, analysis: str) -> list[str]:
+        """Groups of an analysis in display order (arms, then Total)."""
+        return groups(self._ard, analysis)
 
-    def n(self, analysis: str, variable: str, stat: str = "n") -> str:
-        number = self.value(analysis, variable, stat)
+    def arms(self, analysis: str) -> list[str]:
+        """The arms of an analysis, without a pooled Total."""
+        return [group for group in self.groups(analysis) if group != TOTAL]
+
+    def _group(self, analysis: str, group: str | None) -> str:
+        if group is not None:
+            return group
+        names = self.groups(analysis)
+        return TOTAL if TOTAL in names else (names[0] if names else "")
+
+    def has(self, analysis: str, variable: str, stat: str = "n", group: str | None = None):
+        return self._value.has(analysis, self._group(analysis, group), variable, stat)
+
+    def collected(self, item: str) -> bool:
+        return self._value.collected(item)
+
+    def value(self, analysis: str, variable: str, stat: str, group: str | None = None):
+        return self._value(analysis, self._group(analysis, group), variable, stat)
+
+    def n(self, analysis: str, variable: str, stat: str = "n", group: str | None = None) -> str:
+        number = self.value(analysis, variable, stat, group)
         return "NE" if number is None else f"{number:.0f}"
 
-    def num(self, analysis: str, variable: str, stat: str, digits: int = 1) -> str:
-        return fmt_number(self.value(analysis, variable, stat), digits)
+    def num(
+        self, analysis: str, variable: str, stat: str, digits: int = 1, group: str | None = None
+    ) -> str:
+        return fmt_number(self.value(analysis, variable, stat, group), digits)
 
-    def pct(self, analysis: str, variable: str, stat: str, digits: int = 1) -> str:
+    def pct(
+        self, analysis: str, variable: str, stat: str, digits: int = 1, group: str | None = None
+    ) -> str:
         """A proportion (0 to 1) in the ARD, as a percentage."""
-        number = self.value(analysis, variable, stat)
+        number = self.value(analysis, variable, stat, group)
         return fmt_number(None if number is None else 100 * number, digits)
 
-    def p(self, analysis: str, variable: str, stat: str = "p_value") -> str:
-        return fmt_p(self.value(analysis, variable, stat))
+    def p(self, analysis: str, variable: str, stat: str = "p_value", group: str | None = None):
+        return fmt_p(self.value(analysis, variable, stat, group))
 
 
 def page_frame(*, study: dict, cut: dict, pipeline: dict, template_dir: str | Path) -> dict:

@@ -1,0 +1,165 @@
+"""A study's configuration: validated against schemas/config.schema.yaml, with the SAP
+parameters resolved per data cut (DESIGN.md: a study is one config file).
+
+Defaults are filled in at study level only. A cut's own SAP sections override the study's, key
+by key, and the merged settings of every cut are validated again, so an override can neither
+break the schema nor silently fall back to a default that the study changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "config.schema.yaml"
+# Keys of a cut that are the cut itself, not SAP overrides.
+CUT_KEYS = ("snapshot", "cutoff", "description")
+
+
+class ConfigError(ValueError):
+    """A configuration that does not fit the schema; the message names the key and the file."""
+
+
+def load_schema(path: str | Path = SCHEMA) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def read_config(path: str | Path) -> dict:
+    """A YAML config file as a dict; a YAML error names its line and column."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            config = yaml.safe_load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from error
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path}: a config is a mapping of keys, not {type(config).__name__}")
+    return config
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    """A schema with its $ref (local, "#/$defs/...") followed; sibling keys win."""
+    while "$ref" in schema:
+        target = root
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+    return schema
+
+
+def fill_defaults(instance: dict, schema: dict, root: dict, skip: tuple[str, ...] = ()) -> dict:
+    """Fill the schema's defaults into ``instance`` (in place), recursively through objects,
+    except under the keys in ``skip``."""
+    schema = _resolve(schema, root)
+    for key, sub in schema.get("properties", {}).items():
+        if key in skip:
+            continue
+        sub = _resolve(sub, root)
+        if key not in instance and "default" in sub:
+            instance[key] = copy.deepcopy(sub["default"])
+        if isinstance(instance.get(key), dict):
+            fill_defaults(instance[key], sub, root)
+    return instance
+
+
+def _path(error: jsonschema.ValidationError) -> str:
+    return ".".join(str(part) for part in error.absolute_path) or "(top level)"
+
+
+def _validate(instance: dict, schema: dict, source: str, where: str = "") -> None:
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path)))
+    if errors:
+        lines = [f"  {where}{_path(error)}: {error.message}" for error in errors[:10]]
+        raise ConfigError(f"{source} does not fit the config schema:\n" + "\n".join(lines))
+
+
+def deep_merge(base: dict, override: dict) -> dict:
+    """``base`` with ``override`` on top: mappings merge key by key, anything else replaces."""
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _check_meaning(settings: dict, source: str, where: str) -> None:
+    """Rules the schema cannot state: real dates, p0 below p1."""
+    problems = []
+    for name, cut in settings.get("cuts", {}).items():
+        try:
+            datetime.date.fromisoformat(cut["cutoff"])
+        except ValueError:
+            problems.append(f"cuts.{name}.cutoff: {cut['cutoff']!r} is not a calendar date")
+    design = settings.get("design")
+    if design and design["p0"] >= design["p1"]:
+        problems.append(
+            f"{where}design: p0 = {design['p0']:g} must be below p1 = {design['p1']:g} "
+            "(H1 is a better response rate than H0)"
+        )
+    if problems:
+        raise ConfigError(f"{source}:\n" + "\n".join(f"  {line}" for line in problems))
+
+
+class StudyConfig:
+    """A validated study config and the resolved SAP settings of each of its cuts."""
+
+    def __init__(self, config: dict, source: str = "config", schema: dict | None = None):
+        schema = schema or load_schema()
+        _validate(config, schema, source)
+        study = fill_defaults(copy.deepcopy(config), schema, schema, skip=("cuts",))
+        _check_meaning(study, source, "")
+        self.source = source
+        self.study = study
+        self.cuts = sorted(study["cuts"])
+        self._settings = {}
+        for cut in self.cuts:
+            overrides = {k: v for k, v in study["cuts"][cut].items() if k not in CUT_KEYS}
+            base = {k: v for k, v in study.items() if k != "cuts"}
+            merged = deep_merge(base, overrides)
+            # The merged settings must be a valid study config in their own right.
+            _validate(
+                {**merged, "cuts": {cut: study["cuts"][cut]}}, schema, source, f"cuts.{cut}: "
+            )
+            _check_meaning(merged, source, f"cuts.{cut}: ")
+            merged["cut"] = {
+                "name": cut,
+                "description": "",
+                **{k: v for k, v in study["cuts"][cut].items() if k in CUT_KEYS},
+            }
+            self._settings[cut] = merged
+
+    def settings(self, cut: str) -> dict:
+        """Every SAP setting of ``cut`` (the study's, with the cut's overrides), plus ``cut``:
+        its name, snapshot, cutoff and description."""
+        if cut not in self._settings:
+            raise KeyError(f"no cut {cut!r} in {self.source} (cuts: {', '.join(self.cuts)})")
+        return self._settings[cut]
+
+    def cut(self, cut: str) -> dict:
+        return self.settings(cut)["cut"]
+
+
+def load_study(path: str | Path) -> StudyConfig:
+    """Read and validate a study config file."""
+    return StudyConfig(read_config(path), source=str(path))
+
+
+def with_defaults(settings: dict | None = None) -> dict:
+    """``settings`` (some SAP sections of a cut) completed with the schema's defaults for every
+    section or key it lacks: what a derivation called outside the workflow (tests, benchmarks)
+    sees when it is given only what it tests."""
+    schema = load_schema()
+    defaults = fill_defaults({}, schema, schema, skip=("cuts", "study", "locks", "waivers"))
+    return deep_merge(defaults, settings or {})

@@ -1,0 +1,451 @@
+"""Tables 14.2.1 to 14.2.7: response, subgroups, disease control and the Kaplan-Meier summaries,
+from the ARD rows of oncocsr.endpoints and oncocsr.subgroups."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from oncocsr.ard import ResultLookup
+from oncocsr.recist import BOR_CATEGORIES
+from oncocsr.tlf.tables.common import (
+    NOT_APPLICABLE,
+    POPULATION_NAMES,
+    REFERENCE_DAY,
+    TITLES,
+    Table,
+    columns_with_n,
+    empty_table,
+    fmt_estimate_ci,
+    fmt_n_pct,
+    fmt_number,
+    fmt_p,
+    groups,
+    level_label,
+    not_collected_note,
+    optional,
+)
+
+BOR_LABELS = {
+    "CR": "Complete response (CR)",
+    "PR": "Partial response (PR)",
+    "SD": "Stable disease (SD)",
+    "NON-CR/NON-PD": "Non-CR/non-PD",
+    "PD": "Progressive disease (PD)",
+    "NE": "Not evaluable (NE)",
+    "MISSING": "No assessment",
+}
+
+
+def _level(settings: dict) -> str:
+    return f"{100 * settings['km']['conf_level']:g}%"
+
+
+def _ci_cells(value, analysis: str, variable: str, names: list[str]) -> list[str]:
+    return [
+        f"{fmt_number(100 * value(analysis, g, variable, 'lcl'))}, "
+        f"{fmt_number(100 * value(analysis, g, variable, 'ucl'))}"
+        for g in names
+    ]
+
+
+def _p_value_row(value, analysis: str, variable: str, names: list[str], label: str):
+    """The one-sided test against p0, for the arms the design applies to; other arms "–"."""
+    values = [optional(value, analysis, g, variable, "p_value") for g in names]
+    tested = [value.has(analysis, g, variable, "p_value") for g in names]
+    if not any(tested):
+        return []
+    cells = [fmt_p(v) if t else NOT_APPLICABLE for v, t in zip(values, tested, strict=True)]
+    return [{"label": label, "cells": cells}]
+
+
+def _response_footnote(settings: dict) -> str:
+    response = settings["response"]
+    day1 = REFERENCE_DAY[settings["reference_start"]]
+    return (
+        f"Confirmed response per {response['criterion']} ({response['evaluator'].lower()}): CR "
+        f"or PR confirmed by a later assessment at least {response['confirm_min_days']} days "
+        f"apart; SD requires an assessment at least {response['sd_min_days']} days after "
+        f"{day1}."
+    )
+
+
+def _design_footnotes(settings: dict, tested: bool) -> list[str]:
+    design = settings.get("design")
+    if not design:
+        return [
+            "No primary hypothesis is configured for this study (no design): response rates "
+            "are descriptive, without a test against a null response rate."
+        ]
+    notes = []
+    if tested:
+        notes.append(
+            "Simon two-stage optimal design computed from the SAP's p0, p1, one-sided alpha and "
+            "power; stage 1 = the first n1 treated subjects by first dose date; two-stage "
+            "p-value, median-unbiased estimate and exact CI by the stagewise ordering (Koyama & "
+            "Chen, 2008), shown only when the trial has its planned size."
+        )
+    if design.get("arms"):
+        notes.append(
+            f"The design and the tests against p0 = {100 * design['p0']:g}% apply to "
+            f"{', '.join(design['arms'])} only; {NOT_APPLICABLE}: not tested."
+        )
+    return notes
+
+
+def _set_table(ard, value, tlf_id: str, analysis: str, variable: str, population: str):
+    """The table of one analysis set, its groups and their N; a note (and no groups) when the
+    set is empty."""
+    names = groups(ard, analysis)
+    name = POPULATION_NAMES[population]
+    if not names:
+        note = f"The {name.lower()} is empty: no subject to analyse."
+        return empty_table(tlf_id, name, note), [], {}
+    totals = {g: value(analysis, g, variable, "N") for g in names}
+    table = Table(tlf_id, TITLES[tlf_id], name, columns_with_n(names, totals))
+    return table, names, totals
+
+
+def response_table(ard: pd.DataFrame, settings: dict) -> list[Table]:
+    """Table 14.2.1, one table per analysis set (FAS, then efficacy-evaluable)."""
+    value = ResultLookup(ard)
+    design = settings.get("design")
+    level = _level(settings)
+    tables = []
+    for population in ("FAS", "EFF"):
+        analysis = f"BOR-{population}"
+        table, names, totals = _set_table(ard, value, "14.2.1", analysis, "CBOR", population)
+        tables.append(table)
+        if not names:
+            continue
+        table.rows.append(
+            {"label": "Best overall response (confirmed), n (%)", "cells": [], "heading": True}
+        )
+        for category in BOR_CATEGORIES:
+            counts = [value(analysis, g, "CBOR", f"n_{category}") for g in names]
+            if category == "NON-CR/NON-PD" and not any(counts):
+                continue
+            table.rows.append(
+                {
+                    "label": BOR_LABELS[category],
+                    "cells": [fmt_n_pct(n, totals[g]) for n, g in zip(counts, names, strict=True)],
+                }
+            )
+        orr = f"ORR-{population}"
+        if all(totals.values()):
+            table.rows += [
+                {"label": "Objective response (confirmed CR or PR)", "cells": [], "heading": True},
+                {
+                    "label": "n (%)",
+                    "cells": [fmt_n_pct(value(orr, g, "CRSP", "n"), totals[g]) for g in names],
+                },
+                {
+                    "label": f"{level} CI (Clopper-Pearson), %",
+                    "cells": _ci_cells(value, orr, "CRSP", names),
+                },
+            ]
+            if design:
+                table.rows += _p_value_row(
+                    value,
+                    orr,
+                    "CRSP",
+                    names,
+                    f"One-sided exact p-value, H0: ORR ≤ {100 * design['p0']:g}%",
+                )
+        tested = population == "FAS" and any(value.has("SIMON-FAS", g, "CRSP", "n") for g in names)
+        if tested:
+            table.rows += simon_rows(value, names, level)
+        if population == "FAS":
+            table.footnotes += _design_footnotes(settings, tested)
+        table.footnotes.append(_response_footnote(settings))
+    return tables
+
+
+def simon_rows(value, names: list[str], level: str = "95%") -> list[dict]:
+    """Rows of table 14.2.1 for the Simon design, its stage-1 look and two-stage inference;
+    "–" for the arms the design does not apply to."""
+
+    def stat(g: str, name: str) -> float | None:
+        return value("SIMON-FAS", g, "CRSP", name)
+
+    def designed(function):
+        return lambda g: function(g) if value.has("SIMON-FAS", g, "CRSP", "n") else NOT_APPLICABLE
+
+    def plan(g: str) -> str:
+        first = f"{stat(g, 'r1'):.0f}/{stat(g, 'n1'):.0f}"
+        return f"r1/n1 = {first}; r/n = {stat(g, 'r'):.0f}/{stat(g, 'n'):.0f}"
+
+    def look(g: str) -> str:
+        decision = "continue" if stat(g, "continue") else "stop"
+        return f"{stat(g, 'stage1_responders'):.0f} ({decision})"
+
+    def estimate(g: str) -> str:
+        scaled = [
+            None if stat(g, k) is None else 100 * stat(g, k) for k in ("estimate", "lcl", "ucl")
+        ]
+        return fmt_estimate_ci(*scaled)
+
+    def cells(function) -> list[str]:
+        return [designed(function)(g) for g in names]
+
+    return [
+        {"label": "Simon two-stage design (optimal)", "cells": [], "heading": True},
+        {"label": "Design", "cells": cells(plan)},
+        {
+            "label": "Stage 1: responders among the first n1 treated (decision)",
+            "cells": cells(look),
+        },
+        {
+            "label": "Two-stage p-value (stagewise ordering)",
+            "cells": cells(lambda g: fmt_p(stat(g, "p_value"))),
+        },
+        {"label": f"Median-unbiased ORR, % ({level} CI)", "cells": cells(estimate)},
+    ]
+
+
+def km_table(
+    ard: pd.DataFrame, paramcd: str, tlf_id: str, settings: dict, population: str = "FAS"
+) -> Table:
+    """Kaplan-Meier summary (tables 14.2.4 to 14.2.7); times in months from the reference
+    start."""
+    value = ResultLookup(ard)
+    analysis = f"KM-{paramcd}"
+    names = groups(ard, analysis)
+    if not names:
+        return empty_table(tlf_id, POPULATION_NAMES[population], "No subject to analyse.")
+    level = _level(settings)
+    totals = {g: value(analysis, g, "AVAL", "N") for g in names}
+    table = Table(
+        tlf_id=tlf_id,
+        title=TITLES[tlf_id],
+        population=POPULATION_NAMES[population],
+        columns=columns_with_n(names, totals),
+    )
+
+    def cells(function) -> list[str]:
+        return [function(g) for g in names]
+
+    table.rows += [
+        {
+            "label": "Events, n (%)",
+            "cells": cells(lambda g: fmt_n_pct(value(analysis, g, "AVAL", "events"), totals[g])),
+        },
+        {
+            "label": "Censored, n (%)",
+            "cells": cells(lambda g: fmt_n_pct(value(analysis, g, "AVAL", "censored"), totals[g])),
+        },
+        {"label": "Time to event (months)", "cells": [], "heading": True},
+    ]
+    for stat, label in (
+        ("median", f"Median ({level} CI)"),
+        ("q25", f"25th percentile ({level} CI)"),
+        ("q75", f"75th percentile ({level} CI)"),
+    ):
+        table.rows.append(
+            {
+                "label": label,
+                "cells": cells(
+                    lambda g, s=stat: fmt_estimate_ci(
+                        value(analysis, g, "AVAL", s),
+                        value(analysis, g, "AVAL", f"{s}_lcl"),
+                        value(analysis, g, "AVAL", f"{s}_ucl"),
+                    )
+                ),
+            }
+        )
+    table.rows.append({"label": f"Event-free rate, % ({level} CI)", "cells": [], "heading": True})
+    for landmark in settings["km"]["landmarks_months"]:
+        t = f"{landmark:g}"
+
+        def rate(g, t=t):
+            values = [
+                optional(value, analysis, g, "AVAL", f"surv_{t}m{s}") for s in ("", "_lcl", "_ucl")
+            ]
+            return fmt_estimate_ci(*(None if v is None else 100 * v for v in values))
+
+        table.rows.append({"label": f"At {t} months", "cells": cells(rate)})
+    table.rows.append(
+        {
+            "label": "Median follow-up, months (reverse Kaplan-Meier)",
+            "cells": cells(lambda g: fmt_number(value(analysis, g, "AVAL", "followup_median"))),
+        }
+    )
+    day1 = REFERENCE_DAY[settings["reference_start"]]
+    table.footnotes.append(
+        f"Time from {day1} (day 1). Kaplan-Meier estimates; confidence intervals for quantiles by "
+        "Brookmeyer-Crowley on the log-log scale, for rates by the log-log transformation; NE: "
+        "not estimable."
+    )
+    return table
+
+
+def dcr_tables(ard: pd.DataFrame, settings: dict) -> list[Table]:
+    """Table 14.2.3: disease control rate with exact CI and, for the design's arms, the
+    p-value, one table per analysis set (analyses DCR-FAS and DCR-EFF)."""
+    value = ResultLookup(ard)
+    design = settings.get("design")
+    level = _level(settings)
+    tables = []
+    for population in ("FAS", "EFF"):
+        analysis = f"DCR-{population}"
+        table, names, totals = _set_table(ard, value, "14.2.3", analysis, "DCR", population)
+        tables.append(table)
+        if not names:
+            continue
+        table.rows += [
+            {
+                "label": "Disease control (confirmed CR or PR, SD or non-CR/non-PD), n (%)",
+                "cells": [fmt_n_pct(value(analysis, g, "DCR", "n"), totals[g]) for g in names],
+            },
+            {
+                "label": f"{level} CI (Clopper-Pearson), %",
+                "cells": _ci_cells(value, analysis, "DCR", names),
+            },
+        ]
+        if design:
+            table.rows += _p_value_row(
+                value,
+                analysis,
+                "DCR",
+                names,
+                f"One-sided exact p-value, H0: rate ≤ {100 * design['p0']:g}%",
+            )
+        table.footnotes.append(
+            "Disease control: confirmed best overall response CR or PR, or SD or non-CR/non-PD "
+            f"({settings['response']['criterion']}, with the minimum interval after day 1 of "
+            "SAP section 4)."
+        )
+        if design:
+            table.footnotes.append(
+                "The p-value tests against the response rate under the null hypothesis of the "
+                "primary endpoint (SAP section 6); it is descriptive for disease control."
+            )
+    return tables
+
+
+def dor_table(ard: pd.DataFrame, settings: dict) -> Table:
+    """Table 14.2.4: Kaplan-Meier summary of duration of response (analysis KM-DOR), among the
+    confirmed responders of the full analysis set; a note when nobody responded."""
+    population = "Confirmed responders in the full analysis set"
+    if ard["analysis_id"].eq("KM-DOR").any():
+        table = km_table(ard, "DOR", "14.2.4", settings)
+        table.population = population
+        table.footnotes.insert(
+            0,
+            "Duration of response: from the first confirmed CR or PR to progression or death, "
+            "with the censoring rules of progression-free survival.",
+        )
+        return table
+    return empty_table(
+        "14.2.4",
+        population,
+        "No subject had a confirmed response: duration of response is not estimated.",
+    )
+
+
+def pfs2_table(ard: pd.DataFrame, settings: dict) -> Table:
+    """Table 14.2.6: the PFS2 sensitivity analysis (analysis KM-PFS2), with its definition."""
+    table = km_table(ard, "PFS2", "14.2.6", settings)
+    table.footnotes.insert(
+        0,
+        "PFS2 (sensitivity analysis, FDA 2018 guidance): events are radiological progression "
+        f"({settings['response']['criterion']}) and death only; clinical progression is not an "
+        "event; censoring as for progression-free survival (SAP section 5).",
+    )
+    return table
+
+
+def _level_order(levels: list[str], defined: list[str]) -> list[str]:
+    """Subgroup levels: the defined ones in their order, others alphabetically."""
+    return sorted(
+        levels,
+        key=lambda level: (defined.index(level) if level in defined else len(defined), level),
+    )
+
+
+def subgroup_levels(ard: pd.DataFrame, group: str, subgroup: dict) -> list[str]:
+    """Levels of one subgroup (ARD analysis SUBGROUP) present in ``group``, in display order."""
+    variable = subgroup["variable"]
+    present = ard.loc[
+        (ard["analysis_id"] == "SUBGROUP") & (ard["group"] == group), "variable"
+    ].unique()
+    levels = [name.split("=", 1)[1] for name in present if name.startswith(f"{variable}=")]
+    return _level_order(levels, list(subgroup.get("levels", ())))
+
+
+def subgroup_tables(ard: pd.DataFrame, settings: dict) -> list[Table]:
+    """Table 14.2.2, one table per group (arm, or Total where pooled) when there are several,
+    so that each keeps its three columns readable."""
+    names = groups(ard, "SUBGROUP")
+    if len(names) <= 1:
+        return [subgroup_table(ard, settings)]
+    return [subgroup_table(ard, settings, [name]) for name in names]
+
+
+def subgroup_table(ard: pd.DataFrame, settings: dict, names: list[str] | None = None) -> Table:
+    """Table 14.2.2: confirmed ORR with exact CI and median PFS by the study's subgroups
+    (``subgroups``; analysis SUBGROUP, full analysis set), for the groups ``names`` (all by
+    default)."""
+    value = ResultLookup(ard)
+    analysis = "SUBGROUP"
+    several = names is not None and len(groups(ard, analysis)) > 1
+    names = names or groups(ard, analysis)
+    if not names:
+        return empty_table("14.2.2", POPULATION_NAMES["FAS"], "No subgroup has subjects.")
+    level = _level(settings)
+    table = Table(
+        tlf_id="14.2.2",
+        title=TITLES["14.2.2"],
+        population=f"{POPULATION_NAMES['FAS']}, {names[0]}" if several else POPULATION_NAMES["FAS"],
+        columns=[
+            column
+            for g in names
+            for column in (
+                f"{g}: responders / N (%)",
+                f"{g}: ORR {level} CI, %",
+                f"{g}: median PFS, months ({level} CI)",
+            )
+        ],
+    )
+    subset = ard[ard["analysis_id"] == analysis]
+    by_group = {g: set(subset.loc[subset["group"] == g, "variable"]) for g in names}
+
+    def cells(variable: str) -> list[str]:
+        out = []
+        for g in names:
+            if variable not in by_group[g]:
+                # Nobody of this arm is in the subgroup.
+                out += ["0 / 0", "NE", "NE"]
+                continue
+            n, total = value(analysis, g, variable, "n"), value(analysis, g, variable, "N")
+            lcl, ucl = (value(analysis, g, variable, s) for s in ("orr_lcl", "orr_ucl"))
+            median = [
+                optional(value, analysis, g, variable, s)
+                for s in ("pfs_median", "pfs_median_lcl", "pfs_median_ucl")
+            ]
+            out += [
+                f"{int(n)} / {int(total)} ({fmt_number(100 * n / total)})",
+                f"{fmt_number(100 * lcl)}, {fmt_number(100 * ucl)}",
+                fmt_estimate_ci(*median),
+            ]
+        return out
+
+    missing = []
+    for subgroup in settings["subgroups"]:
+        variable, label = subgroup["variable"], subgroup["label"]
+        seen = sorted({lv for g in names for lv in subgroup_levels(ard, g, subgroup)})
+        if not seen:
+            if not value.collected(variable):
+                missing.append(not_collected_note(value, variable, label))
+            continue
+        table.rows.append({"label": label, "cells": [], "heading": True})
+        table.rows += [
+            {"label": level_label(variable, lv), "cells": cells(f"{variable}={lv}")}
+            for lv in _level_order(seen, list(subgroup.get("levels", ())))
+        ]
+    table.footnotes.append(
+        f"ORR: confirmed complete or partial response ({settings['response']['criterion']}), "
+        f"exact Clopper-Pearson {level} CI. PFS: Kaplan-Meier median with Brookmeyer-Crowley "
+        f"{level} CI (log-log); NE: not estimable."
+    )
+    table.footnotes += missing
+    return table
