@@ -228,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m oncocsr", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     simulate = commands.add_parser(
-        "simulate", help="write a simulated SDTM snapshot (XPT v5 or CSV) of the irinotecan study"
+        "simulate",
+        help="write a simulated SDTM snapshot (XPT v5 or CSV) of the bundled study (SAP.md)",
     )
     simulate.add_argument(
         "--subjects", type=int, required=True, help="number of treated subjects (all arms)"

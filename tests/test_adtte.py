@@ -105,3 +105,18 @@ def test_duration_of_response_starts_at_the_confirmed_response(sap_response):
     # Censored at the last adequate assessment when there is no event.
     ongoing = tte({"A": [(43, "PR"), (85, "PR"), (127, "PR")]}, sap_response)[("A", "DOR")]
     assert (ongoing.CNSR, ongoing.AVAL) == (4, 85.0)
+
+
+def test_duration_of_response_of_a_pr_later_confirmed_as_cr_starts_at_the_pr(sap_response):
+    """SAP section 5, DOR: from the first assessment of the confirmed response. PR on day 43
+    confirmed by CR on day 85 (42 days later), CR confirmed on day 127, PD on day 211: CBOR is
+    CR (dated at the CR, day 85) but the response, and DOR, start at the PR: 211 - 43 + 1 = 169
+    days (starting at the CR would give 127)."""
+    visits = {"A": [(43, "PR"), (85, "CR"), (127, "CR"), (169, "CR"), (211, "PD")]}
+    adrs = derive_adrs(rs_records(visits), adsl_for(["A"]), **sap_response)
+    by = adrs.set_index("PARAMCD")
+    assert by.loc["CBOR", "AVALC"] == "CR" and by.loc["CBOR", "ADT"] == pd.Timestamp(day(85))
+    assert by.loc["CRSP", "ADT"] == pd.Timestamp(day(43))
+    dor = tte(visits, sap_response)[("A", "DOR")]
+    assert (dor.CNSR, dor.AVAL) == (0, 169.0)
+    assert dor.STARTDT == pd.Timestamp(day(43))

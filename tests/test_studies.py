@@ -242,3 +242,50 @@ def test_three_arm_study_end_to_end(tmp_path):
     assert "randomisation" in text
     gate = json.loads((results / "checks" / "gate.json").read_text())
     assert gate["passed"] and gate["counts"]["error"] == 0
+
+
+@pytest.mark.workflow
+def test_a_true_error_is_accepted_by_a_waiver_not_by_editing_the_data(tmp_path):
+    """A true error finding (an overall response recorded as CHECK) stops the run at the gate;
+    the data manager's waiver lets it pass, and listing 16.2.4 shows the waiver; a waiver that
+    matches nothing is itself an error."""
+    folder, cutoff = snapshot(tmp_path, "sdtm", subjects=20, seed=8, file_format="csv")
+    rs = pd.read_csv(folder / "rs.csv", dtype=str, keep_default_na=False)
+    row = rs.index[rs["RSTESTCD"] == "OVRLRESP"][0]
+    rs.loc[row, "RSSTRESC"] = "CHECK"
+    rs.to_csv(folder / "rs.csv", index=False)
+    subject, seq = rs.loc[row, "USUBJID"], rs.loc[row, "RSSEQ"]
+    initialised(tmp_path, "waived", folder, cutoff)
+    config = tmp_path / "config" / "studies" / "waived.yaml"
+    listing = "results/waived/tlf/16.2.4.html"
+    # The target before --configfile, which takes every argument after it as a config file.
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), listing]
+    command += ["--directory", str(tmp_path), "--cores", "2", "--configfile", str(config)]
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+
+    stopped = run()
+    assert stopped.returncode != 0
+    assert (
+        "RS.RSSTRESC.OVRLRESP" in stopped.stderr and "config/waivers/waived.yaml" in stopped.stderr
+    )
+    waivers = tmp_path / "config" / "waivers"
+    waivers.mkdir(parents=True)
+    (waivers / "waived.yaml").write_text(
+        f"- check: RS.RSSTRESC.OVRLRESP\n  subject: {subject}\n  seq: {seq}\n"
+        "  reason: scan not readable (query 12 closed)\n  by: A. Data Manager\n"
+        "- {check: AE.AETERM.BLANK, reason: no such finding, by: A. Data Manager}\n",
+        encoding="utf-8",
+    )
+    unmatched = run()
+    assert unmatched.returncode != 0 and "WAIVER.UNMATCHED" in unmatched.stderr
+    (waivers / "waived.yaml").write_text(
+        (waivers / "waived.yaml").read_text().split("- {check: AE")[0], encoding="utf-8"
+    )
+    passed = run()
+    assert passed.returncode == 0, passed.stderr[-3000:]
+    gate = json.loads((tmp_path / "results/waived/checks/gate.json").read_text())
+    assert gate["counts"]["waived"] == 1 and gate["waivers"][0]["matched"] == 1
+    html = (tmp_path / listing).read_text()
+    assert "scan not readable (query 12 closed)" in html and "A. Data Manager" in html
