@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 from pathlib import Path
 
 import jsonschema
@@ -24,7 +25,9 @@ class ConfigError(ValueError):
     """A configuration that does not fit the schema; the message names the key and the file."""
 
 
+@functools.cache
 def load_schema(path: str | Path = SCHEMA) -> dict:
+    """The config schema (read once per process; callers do not change it)."""
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 

@@ -116,3 +116,17 @@ def code_hash(script: str, *data: str, repo: str | Path) -> str:
         digest.update(path.encode())
         digest.update((Path(repo) / path).read_bytes())
     return digest.hexdigest()
+
+
+def select_settings(settings: dict, paths: tuple[str, ...] | list[str]) -> dict:
+    """The parts of a cut's settings that ``paths`` name ("response" or "response.criterion"),
+    nested as in the settings; an optional section the study does not set is None."""
+    selected: dict = {}
+    for path in paths:
+        *parents, key = path.split(".")
+        source, target = settings, selected
+        for parent in parents:
+            source = source.get(parent) or {}
+            target = target.setdefault(parent, {})
+        target[key] = source.get(key)
+    return selected

@@ -20,7 +20,14 @@ rule adsl:
     params:
         cut=cut_params,
         settings=sap_sections(
-            "reference_start", "populations", "terms", "tumour", "baseline", "response"
+            "reference_start",
+            "populations",
+            "terms",
+            "tumour",
+            "baseline.ecog",
+            "baseline.age_groups",
+            "baseline.supplemental",
+            "response.evaluator",
         ),
         labels=sap("baseline", "supplemental"),
         code=code_hash("scripts/adsl.py", "schemas/adam.yaml"),

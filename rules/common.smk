@@ -54,16 +54,15 @@ def sap(*keys):
     return value
 
 
-def sap_sections(*names):
-    """A params function: the named SAP sections of the cut's resolved settings, as a dict.
-    Each rule gets only the sections it uses, so a change reruns only what depends on it.
-    """
+def sap_sections(*paths):
+    """A params function: the named SAP sections (or keys of them, "baseline.ecog") of the
+    cut's resolved settings, nested as in the config. Each rule gets only what it uses, so a
+    change reruns only what depends on it."""
 
     def value(wildcards):
-        settings = STUDY.settings(wildcards.cut)
-        return {name: settings.get(name) for name in names}
+        return helpers.select_settings(STUDY.settings(wildcards.cut), paths)
 
-    value.__doc__ = f"SAP settings {', '.join(names)} of the cut"
+    value.__doc__ = f"SAP settings {', '.join(paths)} of the cut"
     return value
 
 

@@ -14,7 +14,9 @@ rule ingest_domain:
         runtime=runtime_min(0.05),
     params:
         cut=cut_params,
-        settings=sap_sections("ingest", "response", "safety"),
+        settings=sap_sections(
+            "ingest", "response.criterion", "response.terms", "safety.grade"
+        ),
         code=code_hash("scripts/ingest.py"),
     script:
         "../scripts/ingest.py"

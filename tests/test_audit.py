@@ -132,6 +132,20 @@ def test_a_sap_parameter_change_reruns_exactly_its_dependents(copy):
     assert planned(copy) == downstream
 
 
+def test_an_aesi_or_table_row_change_reruns_no_ingestion_nor_checks(copy):
+    """Each rule gets only the settings it uses: a new AE of special interest reruns ADAE and
+    what reads it; a new row of table 14.1.3 the baseline ARD and what reads it; neither reruns
+    ingestion, the data checks or ADSL."""
+    path = copy / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text())
+    config["safety"]["aesi"].append({"id": "NAUSEA", "label": "Nausea", "terms": ["NAUSEA"]})
+    config["baseline"]["characteristics"].append({"variable": "ETHNIC", "label": "Ethnicity"})
+    path.write_text(yaml.safe_dump(config))
+    jobs = planned(copy)
+    assert {"adae", "ard_baseline", "ard_safety", "csr"} <= set(jobs)
+    assert not {"ingest_domain", "cross_checks", "checks_gate", "adsl", "adrs"} & set(jobs)
+
+
 def test_a_fresh_copy_with_restored_results_reruns_nothing(built, tmp_path):
     # A plain copy gives every file a new time in copy order, as a clone plus a restore does.
     target = tmp_path / "clone"
