@@ -47,6 +47,16 @@ def _thresholds(axis: plt.Axes) -> None:
     axis.set_yticks(np.arange(-LIMIT, LIMIT + 1, 20))
 
 
+def _no_measurements(axis: plt.Axes) -> None:
+    axis.text(
+        0.5,
+        0.5,
+        "No subject with a post-baseline target-lesion measurement",
+        transform=axis.transAxes,
+        ha="center",
+    )
+
+
 def _arm_panels(frame: pd.DataFrame, arm: str | None) -> list[tuple[str, pd.DataFrame]]:
     """One panel per arm (in name order), or one unnamed panel for a single arm."""
     if arm is None or frame[arm].nunique() <= 1:
@@ -118,13 +128,7 @@ def _waterfall_panel(axis: plt.Axes, change: np.ndarray, response: pd.Series) ->
         )
         axis.legend(loc="upper right", frameon=False, fontsize=7, handletextpad=0.2)
     if count == 0:
-        axis.text(
-            0.5,
-            0.5,
-            "No subject with a post-baseline target-lesion measurement",
-            transform=axis.transAxes,
-            ha="center",
-        )
+        _no_measurements(axis)
     _thresholds(axis)
     axis.set_xlim(-0.6, max(count, 1) - 0.4)
     axis.set_xticks([])
@@ -205,13 +209,7 @@ def _spider_panel(axis: plt.Axes, rows: pd.DataFrame, adrs: pd.DataFrame, day1: 
             fontsize=7,
         )
     if not len(points):
-        axis.text(
-            0.5,
-            0.5,
-            "No subject with a post-baseline target-lesion measurement",
-            transform=axis.transAxes,
-            ha="center",
-        )
+        _no_measurements(axis)
     _thresholds(axis)
     axis.set_xlim(0, 1.03 * points["x"].max() if len(points) else 1)
     axis.set_xlabel(f"Months since {day1} (n = {len(starts):,} subjects)")

@@ -48,6 +48,24 @@ def _ci_cells(value, analysis: str, variable: str, names: list[str]) -> list[str
     ]
 
 
+def _rate_rows(value, analysis, variable, names, totals, label, level, design, h0: str):
+    """n (%), exact CI and, where the design applies, the one-sided p-value of a rate."""
+    rows = [
+        {
+            "label": label,
+            "cells": [fmt_n_pct(value(analysis, g, variable, "n"), totals[g]) for g in names],
+        },
+        {
+            "label": f"{level} CI (Clopper-Pearson), %",
+            "cells": _ci_cells(value, analysis, variable, names),
+        },
+    ]
+    if design:
+        p_label = f"One-sided exact p-value, H0: {h0} ≤ {100 * design['p0']:g}%"
+        rows += _p_value_row(value, analysis, variable, names, p_label)
+    return rows
+
+
 def _p_value_row(value, analysis: str, variable: str, names: list[str], label: str):
     """The one-sided test against p0, for the arms the design applies to; other arms "–"."""
     values = [optional(value, analysis, g, variable, "p_value") for g in names]
@@ -132,25 +150,12 @@ def response_table(ard: pd.DataFrame, settings: dict) -> list[Table]:
             )
         orr = f"ORR-{population}"
         if all(totals.values()):
-            table.rows += [
-                {"label": "Objective response (confirmed CR or PR)", "cells": [], "heading": True},
-                {
-                    "label": "n (%)",
-                    "cells": [fmt_n_pct(value(orr, g, "CRSP", "n"), totals[g]) for g in names],
-                },
-                {
-                    "label": f"{level} CI (Clopper-Pearson), %",
-                    "cells": _ci_cells(value, orr, "CRSP", names),
-                },
-            ]
-            if design:
-                table.rows += _p_value_row(
-                    value,
-                    orr,
-                    "CRSP",
-                    names,
-                    f"One-sided exact p-value, H0: ORR ≤ {100 * design['p0']:g}%",
-                )
+            table.rows.append(
+                {"label": "Objective response (confirmed CR or PR)", "cells": [], "heading": True}
+            )
+            table.rows += _rate_rows(
+                value, orr, "CRSP", names, totals, "n (%)", level, design, "ORR"
+            )
         tested = population == "FAS" and any(value.has("SIMON-FAS", g, "CRSP", "n") for g in names)
         if tested:
             table.rows += simon_rows(value, names, level)
@@ -291,24 +296,10 @@ def dcr_tables(ard: pd.DataFrame, settings: dict) -> list[Table]:
         tables.append(table)
         if not names:
             continue
-        table.rows += [
-            {
-                "label": "Disease control (confirmed CR or PR, SD or non-CR/non-PD), n (%)",
-                "cells": [fmt_n_pct(value(analysis, g, "DCR", "n"), totals[g]) for g in names],
-            },
-            {
-                "label": f"{level} CI (Clopper-Pearson), %",
-                "cells": _ci_cells(value, analysis, "DCR", names),
-            },
-        ]
-        if design:
-            table.rows += _p_value_row(
-                value,
-                analysis,
-                "DCR",
-                names,
-                f"One-sided exact p-value, H0: rate ≤ {100 * design['p0']:g}%",
-            )
+        label = "Disease control (confirmed CR or PR, SD or non-CR/non-PD), n (%)"
+        table.rows += _rate_rows(
+            value, analysis, "DCR", names, totals, label, level, design, "rate"
+        )
         table.footnotes.append(
             "Disease control: confirmed best overall response CR or PR, or SD or non-CR/non-PD "
             f"({settings['response']['criterion']}, with the minimum interval after day 1 of "
