@@ -28,6 +28,7 @@ rule adsl:
             "baseline.age_groups",
             "baseline.supplemental",
             "response.evaluator",
+            "response.criterion",
         ),
         labels=sap("baseline", "supplemental"),
         code=code_hash("scripts/adsl.py", "schemas/adam.yaml"),

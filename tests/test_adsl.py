@@ -277,3 +277,14 @@ def test_baseline_ecog_from_qs_and_supplemental_qualifiers(domains):
     assert adsl.loc["TREATED", "HISTTYPE"] == "ADENOCARCINOMA" and "ABSENT" not in adsl
     # ECOG in RS (the default source) is not in this study: not collected, no ECOGBL.
     assert "ECOGBL" not in derive_adsl(domains, "2015-12-31")
+
+
+def test_efficacy_evaluable_counts_assessments_of_the_studys_criterion_and_evaluator(domains):
+    """SAP section 2: the post-baseline assessment must be one the response derivation uses:
+    an iRECIST or another evaluator's assessment alone does not make TREATED evaluable."""
+    rs = domains["RS"]
+    assert derive_adsl(domains, "2015-12-31").set_index("USUBJID").loc["TREATED", "EFFFL"] == "Y"
+    for change in ({"RSCAT": "iRECIST"}, {"RSEVAL": "INDEPENDENT ASSESSOR"}):
+        domains["RS"] = rs.assign(**change)
+        adsl = derive_adsl(domains, "2015-12-31").set_index("USUBJID")
+        assert adsl.loc["TREATED", "EFFFL"] == "", change

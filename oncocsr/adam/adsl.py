@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import evaluator_records, flag, merge_supplemental, upper
+from oncocsr.adam.common import (
+    criterion_records,
+    evaluator_records,
+    flag,
+    merge_supplemental,
+    upper,
+)
 from oncocsr.dates import impute_date, to_date
 from oncocsr.studyconfig import with_defaults
 
@@ -327,20 +333,25 @@ def derive_adsl(
     adsl = adsl.join(
         derive_tumour_baseline(domains.get("TU"), index, settings["tumour"], evaluator)
     )
-    adsl["EFFFL"] = derive_efficacy_evaluable(adsl, domains, terms)
+    adsl["EFFFL"] = derive_efficacy_evaluable(adsl, domains, terms, settings["response"])
     adsl["DATACUT"] = cut
     return adsl.reset_index()
 
 
 def derive_efficacy_evaluable(
-    adsl: pd.DataFrame, domains: dict[str, pd.DataFrame], terms: dict
+    adsl: pd.DataFrame, domains: dict[str, pd.DataFrame], terms: dict, response: dict
 ) -> np.ndarray:
-    """EFFFL: FAS with measurable disease at baseline and a post-baseline tumour assessment, or
-    progression or death before any assessment (SAP section 2)."""
+    """EFFFL: FAS with measurable disease at baseline and a post-baseline tumour assessment of
+    the study's criterion and evaluator, or progression or death before any assessment (SAP
+    section 2)."""
     rs = domains.get("RS")
     if rs is None or "MDISFL" not in adsl:
         return np.full(len(adsl), "")
-    overall = rs[rs["RSTESTCD"] == "OVRLRESP"]
+    overall = rs[
+        (rs["RSTESTCD"] == "OVRLRESP")
+        & criterion_records(rs, "RS", response["criterion"])
+        & evaluator_records(rs, "RS", response["evaluator"])
+    ]
     dates = impute_date(overall["RSDTC"], "last")["date"]
     start = adsl["STARTDT"].reindex(overall["USUBJID"]).to_numpy()
     assessed = set(overall.loc[(dates >= start).to_numpy(), "USUBJID"])
