@@ -282,7 +282,9 @@ def test_baseline_ecog_from_qs_and_supplemental_qualifiers(domains):
 def test_efficacy_evaluable_counts_assessments_of_the_studys_criterion_and_evaluator(domains):
     """SAP section 2: the post-baseline assessment must be one the response derivation uses:
     an iRECIST or another evaluator's assessment alone does not make TREATED evaluable."""
-    rs = domains["RS"]
+    rs, dm = domains["RS"], domains["DM"]
+    # Alive: a death would make the subject evaluable without any assessment.
+    dm.loc[dm["USUBJID"] == "TREATED", ["DTHDTC", "DTHFL"]] = ""
     assert derive_adsl(domains, "2015-12-31").set_index("USUBJID").loc["TREATED", "EFFFL"] == "Y"
     for change in ({"RSCAT": "iRECIST"}, {"RSEVAL": "INDEPENDENT ASSESSOR"}):
         domains["RS"] = rs.assign(**change)
