@@ -289,3 +289,25 @@ def test_a_true_error_is_accepted_by_a_waiver_not_by_editing_the_data(tmp_path):
     assert gate["counts"]["waived"] == 1 and gate["waivers"][0]["matched"] == 1
     html = (tmp_path / listing).read_text()
     assert "scan not readable (query 12 closed)" in html and "A. Data Manager" in html
+
+
+def test_a_snapshot_without_rs_stops_before_any_job(tmp_path):
+    """Deliver 5: no tumour responses, no CSR: the run stops when the workflow is parsed, with
+    the domain it needs, and nothing is built."""
+    folder, cutoff = snapshot(tmp_path, "sdtm", subjects=10, seed=2)
+    initialised(tmp_path, "nors", folder, cutoff)
+    (folder / "rs.xpt").unlink()
+    # Re-locked without RS: the snapshot matches its lock, and still the run must not start.
+    lock = [sys.executable, "-m", "oncocsr", "lock", "--cut", "nors", "--force"]
+    assert subprocess.run(lock, capture_output=True, cwd=tmp_path).returncode == 0
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile")]
+    config = tmp_path / "config" / "studies" / "nors.yaml"
+    result = subprocess.run(
+        [*command, "--directory", str(tmp_path), "--cores", "1", "--configfile", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "has no RS file (RS: tumour response" in result.stderr
+    assert not (tmp_path / "results").exists()
