@@ -133,25 +133,34 @@ def collection_findings(
     collects under terms the study config does not name; the tables say "not collected"."""
     terms, baseline = settings["terms"], settings["baseline"]
     found = []
-    declared = {
-        "EOT": ("DSSCAT", "DS", terms["ds"]["end_of_treatment"], "terms.ds.end_of_treatment"),
-        "CM.PRIOR_THERAPY": ("CMCAT", "CM", terms["cm"]["prior_therapy"], "terms.cm.prior_therapy"),
-        "CM.SUBSEQUENT_THERAPY": (
+    # (item, variable, domain, whether the config says it is not collected, the config key)
+    declared = [
+        (
+            "EOT",
+            "DSSCAT",
+            "DS",
+            terms["ds"]["end_of_treatment"] is None,
+            "terms.ds.end_of_treatment",
+        ),
+        (
+            "CM.PRIOR_THERAPY",
             "CMCAT",
             "CM",
-            terms["cm"]["subsequent_therapy"],
+            terms["cm"]["prior_therapy"] is None,
+            "terms.cm.prior_therapy",
+        ),
+        (
+            "CM.SUBSEQUENT_THERAPY",
+            "CMCAT",
+            "CM",
+            terms["cm"]["subsequent_therapy"] is None,
             "terms.cm.subsequent_therapy",
         ),
-        "ECOG": ("", "", None if baseline["ecog"]["domain"] == "none" else "", "baseline.ecog"),
-        "GRADE": (
-            "",
-            "AE",
-            None if settings["safety"]["grade"]["source"] == "none" else "",
-            "safety.grade.source",
-        ),
-    }
-    for item, (variable, domain, value, key) in declared.items():
-        if value is None:
+        ("ECOG", "", "", baseline["ecog"]["domain"] == "none", "baseline.ecog"),
+        ("GRADE", "", "AE", settings["safety"]["grade"]["source"] == "none", "safety.grade.source"),
+    ]
+    for item, variable, domain, absent, key in declared:
+        if absent:
             found.append(
                 _not_collected(
                     item,
