@@ -82,9 +82,7 @@ rule checks_gate:
         mem_mb=memory_mb(2, base=300),
         runtime=runtime_min(0.01),
     params:
-        waivers=lambda wildcards: str(
-            Path(STUDY.study["waivers"]) / f"{wildcards.cut}.yaml"
-        ),
+        waivers=waiver_path,
         code=code_hash("scripts/checks_gate.py"),
     script:
         "../scripts/checks_gate.py"

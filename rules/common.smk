@@ -11,6 +11,7 @@ from snakemake.utils import min_version
 
 from oncocsr.studyconfig import ConfigError, StudyConfig
 from oncocsr.tlf.catalog import FIGURES, LISTINGS, TABLES
+from oncocsr import waivers
 from oncocsr import workflow as helpers
 
 min_version("9.0")
@@ -23,7 +24,7 @@ CONFIG_SOURCE = (
     ", ".join(map(str, workflow.overwrite_configfiles)) or "config/config.yaml"
 )
 try:
-    STUDY = StudyConfig(config, source=CONFIG_SOURCE, schema=None)
+    STUDY = StudyConfig(config, source=CONFIG_SOURCE)
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
 CUTS = STUDY.cuts
@@ -66,10 +67,15 @@ def sap_sections(*paths):
     return value
 
 
+def waiver_path(wildcards):
+    """Where the cut's waiver file (accepted data-check findings) is, whether or not it exists."""
+    return str(waivers.waiver_path(STUDY.study["waivers"], wildcards.cut))
+
+
 def waiver_file(wildcards):
-    """The cut's waiver file (accepted data-check findings), if it has one."""
-    path = Path(STUDY.study["waivers"]) / f"{wildcards.cut}.yaml"
-    return [str(path)] if path.is_file() else []
+    """The cut's waiver file, if it has one."""
+    path = waiver_path(wildcards)
+    return [path] if Path(path).is_file() else []
 
 
 def input_scaled(per_input_mb, base):
