@@ -260,6 +260,7 @@ def write_xpt(
     column_labels: dict[str, str] | None = None,
     stamp: str = "01JAN70:00:00:00",
     dates: tuple[str, ...] = (),
+    formats: dict[str, str] | None = None,
 ) -> None:
     """Write a SAS transport v5 file whose bytes depend only on the data and ``stamp``.
 
@@ -270,7 +271,7 @@ def write_xpt(
     pyreadstat's, or the write stops. ``stamp`` (ddMMMyy:hh:mm:ss) replaces the creation time
     readstat writes into the header (DESIGN.md, determinism). The datetime variables named in
     ``dates`` are written as SAS dates (days, DATE9.), as pyreadstat writes Python dates, without
-    making a Python object per value.
+    making a Python object per value; ``formats`` gives SAS display formats (e.g. DATE9.).
     """
     path = Path(path)
     text = {
@@ -286,10 +287,12 @@ def write_xpt(
     for column in dates:
         # A value, if there is one: pyreadstat types an all-missing object variable as text.
         present = frame[column].notna().to_numpy()
-        if present.any():
-            prototype[column] = frame[column].iloc[[int(np.argmax(present))]].to_numpy()
-        day = prototype[column].dt.date.astype(object)
-        prototype[column] = day.where(prototype[column].notna(), None)
+        if not present.any():
+            # No date at all: a missing number, still a numeric date variable.
+            prototype[column] = np.nan
+            continue
+        prototype[column] = frame[column].iloc[[int(np.argmax(present))]].to_numpy()
+        prototype[column] = prototype[column].dt.date.astype(object)
     labels = [(column_labels or {}).get(column, "") for column in frame.columns]
     pyreadstat.write_xport(
         prototype,
@@ -298,6 +301,7 @@ def write_xpt(
         table_name=dataset,
         file_label=label,
         column_labels=labels,
+        variable_format=formats or {},
     )
     _, meta = pyreadstat.read_xport(str(path), metadataonly=True)
     data = path.read_bytes()

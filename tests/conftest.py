@@ -29,6 +29,7 @@ def adsl_for(subjects: list[str], **overrides) -> pd.DataFrame:
             "STARTDT": START,
             "NTRTDT": pd.NaT,
             "DTHDT": pd.NaT,
+            "DTHDTF": "",
             "LSTALVDT": START + pd.Timedelta(days=400),
             "MDISFL": "Y",
             "TUBLFL": "Y",

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.adam.common import flag, present, upper
+from oncocsr.adam.metadata import load_metadata
+from oncocsr.adam.standard import TREATMENT, number_sequence
 from oncocsr.dates import impute_date, to_date
 
 RELATED = {
@@ -117,11 +119,15 @@ def derive_adae(
     grade = grade or {"source": "AETOXGR"}
     safety = adsl[adsl["SAFFL"] == "Y"].set_index("USUBJID")
     ae = ae[ae["USUBJID"].isin(safety.index)].reset_index(drop=True)
-    adae = pd.concat([ae, derive_ae_start(ae, safety["TRTSDT"])], axis=1)
+    # The SDTM AE variables the metadata describes (SDTMIG 3.4): a sponsor's own variables
+    # stay in SDTM, as ADaM keeps only what it documents.
+    kept = [column for column in ae.columns if column in load_metadata()["variables"]]
+    adae = pd.concat([ae[kept], derive_ae_start(ae, safety["TRTSDT"])], axis=1)
     adae["AENDT"] = to_date(ae["AEENDTC"]) if "AEENDTC" in ae else pd.NaT
     trtsdt, trtedt = ae["USUBJID"].map(safety["TRTSDT"]), ae["USUBJID"].map(safety["TRTEDT"])
     adae["TRTEMFL"] = flag_treatment_emergent(adae["ASTDT"], trtsdt, trtedt, window_days)
     toxicity = derive_grade(ae, grade)
+    adae["ATOXGR"] = grade_text(toxicity)
     adae["ATOXGRN"] = toxicity
 
     def text(variable: str) -> pd.Series:
@@ -137,17 +143,10 @@ def derive_adae(
     adae["FATALFL"] = flag((toxicity == 5) | (text("AEOUT") == "FATAL") | (text("AESDTH") == "Y"))
     for column, values in derive_special_interest(ae, ex, list(aesi)).items():
         adae[column] = values
-    # Worst grade per subject and preferred term among treatment-emergent events.
-    order = ["USUBJID", "AEDECOD", "ATOXGRN", "ASTDT"]
-    emergent = adae.loc[adae["TRTEMFL"] == "Y", order].sort_values(
-        order, ascending=[True, True, False, True]
-    )
-    worst = emergent.drop_duplicates(["USUBJID", "AEDECOD"]).index
-    adae["AOCCPFL"] = flag(adae.index.isin(worst))
     # Subject-level variables by lookup, not a merge: a merge copies every column of ADAE.
-    subject = ["ARM", "ARMCD", "ACTARM", "ACTARMCD", "SAFFL", "TRTSDT", "TRTEDT"]
+    subject = ["TRT01A", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "SAFFL", "TRTSDT", "TRTEDT"]
     for variable in present(safety.reset_index(), subject):
-        adae[variable] = adae["USUBJID"].map(safety[variable])
+        adae[TREATMENT.get(variable, variable)] = adae["USUBJID"].map(safety[variable])
     adae["ASTDY"] = (adae["ASTDT"] - adae["TRTSDT"]).dt.days
     adae["ASTDY"] = adae["ASTDY"].where(adae["ASTDY"] < 0, adae["ASTDY"] + 1)
     # Sorted by a permutation of the keys alone, and only when out of order: sorting or
@@ -157,4 +156,32 @@ def derive_adae(
     if not order.equals(adae.index):
         adae = adae.take(order)
     adae.index = pd.RangeIndex(len(adae))
+    for name, values in flag_first_occurrences(adae).items():
+        adae[name] = values
+    adae["ASEQ"] = number_sequence(adae).astype(float)
     return adae
+
+
+def grade_text(grade: pd.Series) -> np.ndarray:
+    """ATOXGR: the analysis grade as text ("1" to "5"), blank where there is none."""
+    codes = grade.fillna(0).clip(0, 5).to_numpy(dtype=int)
+    return np.array(["", "1", "2", "3", "4", "5"], dtype=object)[codes]
+
+
+def flag_first_occurrences(adae: pd.DataFrame) -> dict[str, np.ndarray]:
+    """ADaM OCCDS occurrence flags among treatment-emergent AEs, in order of ASTDT and AESEQ:
+    AOCCFL the first of the subject, AOCCSFL the first of each SOC, AOCCPFL the first of each
+    preferred term; AOCCIFL the first of the subject's highest grade (SAP section 6)."""
+    emergent = adae.loc[adae["TRTEMFL"] == "Y", ["USUBJID", "ASTDT", "AESEQ"]].copy()
+    emergent["SOC"] = adae["AEBODSYS"] if "AEBODSYS" in adae else ""
+    emergent["PT"] = adae["AEDECOD"]
+    emergent["GRADE"] = adae["ATOXGRN"]
+    emergent = emergent.sort_values(["USUBJID", "ASTDT", "AESEQ"], kind="stable")
+    worst = emergent.sort_values(["USUBJID", "GRADE"], ascending=[True, False], kind="stable")
+    firsts = {
+        "AOCCFL": emergent.drop_duplicates("USUBJID").index,
+        "AOCCSFL": emergent.drop_duplicates(["USUBJID", "SOC"]).index,
+        "AOCCPFL": emergent.drop_duplicates(["USUBJID", "PT"]).index,
+        "AOCCIFL": worst[worst["GRADE"].notna()].drop_duplicates("USUBJID").index,
+    }
+    return {name: flag(adae.index.isin(index)) for name, index in firsts.items()}

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from oncocsr.adam.adsl import dosed_records
-from oncocsr.adam.common import present, upper
+from oncocsr.adam.common import upper
+from oncocsr.adam.standard import finish_bds, number_parameters, subject_variables
 from oncocsr.dates import to_date
 
 # Administrations per day of the EXDOSFRQ terms (CDISC FREQ codelist); others count as one.
@@ -138,12 +139,11 @@ def derive_adex(
     per_subject = per_subject[[code for code in ORDER if code in params]]
     adex = per_subject.reset_index().melt(id_vars="USUBJID", var_name="PARAMCD", value_name="AVAL")
     adex["PARAM"] = adex["PARAMCD"].map(params)
-    keep = ["STUDYID", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "SAFFL", "TRTSDT", "TRTEDT"]
-    keep = present(adsl, keep)
-    adex = adex.merge(safety[["USUBJID", *keep]], on="USUBJID", how="left")
-    order = {code: i for i, code in enumerate(ORDER)}
-    adex = (
-        adex.assign(_o=adex["PARAMCD"].map(order)).sort_values(["USUBJID", "_o"]).drop(columns="_o")
+    subject = subject_variables(safety, ["SAFFL", "TRTSDT", "TRTEDT"])
+    adex = adex.merge(subject, on="USUBJID", how="left")
+    adex["SRCDOM"] = "EX"
+    adex = adex.assign(_o=number_parameters("adex", adex["PARAMCD"])).sort_values(
+        ["USUBJID", "_o"], kind="stable"
     )
     columns = [
         "STUDYID",
@@ -151,6 +151,7 @@ def derive_adex(
         "PARAMCD",
         "PARAM",
         "AVAL",
-        *(c for c in keep if c != "STUDYID"),
+        "SRCDOM",
+        *(c for c in subject.columns if c not in ("STUDYID", "USUBJID")),
     ]
-    return adex[columns].reset_index(drop=True)
+    return finish_bds(adex[columns], "adex")

@@ -12,9 +12,9 @@ import pandas as pd
 from oncocsr.adam.common import (
     criterion_records,
     evaluator_records,
-    present,
     response_category,
 )
+from oncocsr.adam.standard import finish_bds, subject_variables
 from oncocsr.dates import impute_date
 from oncocsr.recist import RESPONSE_AVAL
 
@@ -70,6 +70,9 @@ def derive_overall_response(
             "ADT": imputed["date"].to_numpy(),
             "ADTF": imputed["flag"].to_numpy(),
             "VISIT": records.get("VISIT", pd.Series("", index=records.index)).to_numpy(),
+            "VISITNUM": pd.to_numeric(
+                records.get("VISITNUM", pd.Series(np.nan, index=records.index)), errors="coerce"
+            ).to_numpy(),
             "SRCSEQ": records["RSSEQ"].to_numpy(),
         }
     )
@@ -271,6 +274,7 @@ def derive_adrs(
                 "ADT": pd.to_datetime(adt.to_numpy()).as_unit("ns"),
                 "ADTF": "",
                 "VISIT": "",
+                "VISITNUM": np.nan,
                 "ANL01FL": "",
                 "SRCVAR": source,
                 "SRCSEQ": np.nan,
@@ -318,22 +322,8 @@ def derive_adrs(
     adrs["PARAM"] = adrs["PARAMCD"].map(PARAMS)
     adrs["AVAL"] = adrs["AVALC"].map(RESPONSE_AVAL).astype(float)
     adrs["SRCDOM"] = np.where(adrs["PARAMCD"] == "OVR", "RS", "")
-    keep = [
-        "STUDYID",
-        "ARM",
-        "ARMCD",
-        "ACTARM",
-        "ACTARMCD",
-        "FASFL",
-        "SAFFL",
-        "EFFFL",
-        "STARTDT",
-        "TRTSDT",
-    ]
-    keep = present(adsl, keep)
-    adrs = adrs.drop(columns=["STARTDT"], errors="ignore").merge(
-        adsl[["USUBJID", *keep]], on="USUBJID", how="left"
-    )
+    subject = subject_variables(adsl, ["FASFL", "SAFFL", "EFFFL", "STARTDT", "TRTSDT"])
+    adrs = adrs.drop(columns=["STARTDT"], errors="ignore").merge(subject, on="USUBJID", how="left")
     adrs["ADY"] = (adrs["ADT"] - adrs["STARTDT"]).dt.days
     adrs["ADY"] = adrs["ADY"].where(adrs["ADY"] < 0, adrs["ADY"] + 1)
     for column in ("ADTF", "VISIT", "ANL01FL"):
@@ -353,10 +343,11 @@ def derive_adrs(
         "ADTF",
         "ADY",
         "VISIT",
+        "VISITNUM",
         "ANL01FL",
         "SRCDOM",
         "SRCVAR",
         "SRCSEQ",
-        *(c for c in keep if c != "STUDYID"),
+        *(c for c in subject.columns if c not in ("STUDYID", "USUBJID")),
     ]
-    return adrs[columns].reset_index(drop=True)
+    return finish_bds(adrs[columns], "adrs")

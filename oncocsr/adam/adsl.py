@@ -290,18 +290,22 @@ def derive_adsl(
     for column in ("ARMCD", "ARM", "ACTARMCD", "ACTARM"):
         if column not in adsl:
             adsl[column] = ""
+    # One treatment period: planned and actual treatment are the arms (ADaMIG 1.3, 3.2.4).
+    adsl["TRT01P"], adsl["TRT01A"] = adsl["ARM"], adsl["ACTARM"]
     adsl = adsl.set_index("USUBJID")
     index = adsl.index
     if "AGE" in adsl:
         adsl["AGEGR1"] = groups_by_cut_points(adsl["AGE"], baseline["age_groups"])
     adsl["RFICDT"] = derive_consent_date(dm, ds, terms["ds"]["consent"]).reindex(index)
     adsl = adsl.join(derive_treatment_dates(ex))
+    adsl["TRTDURD"] = (adsl["TRTEDT"] - adsl["TRTSDT"]).dt.days + 1
     adsl["RANDDT"] = _ds_date(ds, terms["ds"]["randomized"], "RANDDT").reindex(index)
     start = {"first_dose": "TRTSDT", "randomization": "RANDDT"}[settings["reference_start"]]
     adsl["STARTDT"] = adsl[start]
 
     screen_failure = flag_screen_failures(adsl, ds, terms)
     adsl["ENRLFL"] = flag_enrolled(adsl, screen_failure, settings["populations"]["enrolled"])
+    adsl["ITTFL"] = adsl["ENRLFL"]
     dosed = adsl["TRTSDT"].notna()
     adsl["SAFFL"] = flag(dosed)
     adsl["FASFL"] = flag((adsl["ENRLFL"] == "Y") & dosed)
@@ -334,7 +338,7 @@ def derive_adsl(
         derive_tumour_baseline(domains.get("TU"), index, settings["tumour"], evaluator)
     )
     adsl["EFFFL"] = derive_efficacy_evaluable(adsl, domains, terms, settings["response"])
-    adsl["DATACUT"] = cut
+    adsl["DCUTDT"] = cut
     return adsl.reset_index()
 
 

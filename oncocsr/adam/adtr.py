@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import evaluator_records, flag, present
+from oncocsr.adam.common import evaluator_records, flag
+from oncocsr.adam.standard import finish_bds, subject_variables
 from oncocsr.dates import impute_date
 
 PARAMS = {
@@ -31,14 +32,23 @@ def derive_sum_of_diameters(
     missing): it is not evaluable and cannot be the baseline or the nadir.
     """
     lesions = select_measurements(tr, evaluator)
-    adt = impute_date(lesions["TRDTC"], "last", ceiling=pd.Timestamp(cutoff))["date"]
+    imputed = impute_date(lesions["TRDTC"], "last", ceiling=pd.Timestamp(cutoff))
     lesions = lesions.assign(
-        ADT=adt.to_numpy(), value=pd.to_numeric(lesions["TRSTRESN"], errors="coerce")
+        ADT=imputed["date"].to_numpy(),
+        ADTF=imputed["flag"].to_numpy(),
+        VISITNUM=pd.to_numeric(lesions.get("VISITNUM", np.nan), errors="coerce"),
+        value=pd.to_numeric(lesions["TRSTRESN"], errors="coerce"),
     )
     lesions = lesions.dropna(subset=["ADT"])
     per_date = (
         lesions.groupby(["USUBJID", "ADT"])
-        .agg(total=("value", "sum"), measured=("value", "count"), VISIT=("VISIT", "first"))
+        .agg(
+            total=("value", "sum"),
+            measured=("value", "count"),
+            ADTF=("ADTF", "first"),
+            VISIT=("VISIT", "first"),
+            VISITNUM=("VISITNUM", "first"),
+        )
         .reset_index()
     )
     start = per_date["USUBJID"].map(adsl.set_index("USUBJID")["STARTDT"])
@@ -85,13 +95,12 @@ def derive_adtr(
     best_rows = pd.DataFrame({"USUBJID": best.index, "PARAMCD": "BPCHG", "AVAL": best.to_numpy()})
     adtr = pd.concat([frame for frame in (sums, best_rows) if not frame.empty], ignore_index=True)
     adtr["PARAM"] = adtr["PARAMCD"].map(PARAMS)
-    keep = ["STUDYID", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "FASFL", "SAFFL", "EFFFL"]
-    keep = present(adsl, keep)
-    adtr = adtr.drop(columns="STARTDT", errors="ignore").merge(
-        adsl[["USUBJID", *keep, "STARTDT"]], on="USUBJID"
-    )
-    for column in ("ABLFL", "VISIT"):
+    subject = subject_variables(adsl, ["FASFL", "SAFFL", "EFFFL", "STARTDT"])
+    adtr = adtr.drop(columns="STARTDT", errors="ignore").merge(subject, on="USUBJID")
+    for column in ("ABLFL", "ADTF", "VISIT"):
         adtr[column] = adtr[column].fillna("")
+    adtr["SRCDOM"] = np.where(adtr["PARAMCD"] == "SUMDIAM", "TR", "ADTR")
+    adtr["SRCVAR"] = np.where(adtr["PARAMCD"] == "SUMDIAM", "TRSTRESN", "PCHG")
     columns = [
         "STUDYID",
         "USUBJID",
@@ -104,13 +113,16 @@ def derive_adtr(
         "NADIR",
         "ABLFL",
         "ADT",
+        "ADTF",
         "ADY",
         "VISIT",
-        *(c for c in keep if c != "STUDYID"),
-        "STARTDT",
+        "VISITNUM",
+        "SRCDOM",
+        "SRCVAR",
+        *(c for c in subject.columns if c not in ("STUDYID", "USUBJID")),
     ]
     order = {"SUMDIAM": 0, "BPCHG": 1}
     adtr = adtr.assign(_o=adtr["PARAMCD"].map(order)).sort_values(
         ["USUBJID", "_o", "ADT"], kind="stable"
     )
-    return adtr[columns].reset_index(drop=True)
+    return finish_bds(adtr[columns], "adtr")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from oncocsr.adam.common import present, upper
+from oncocsr.adam.common import upper
+from oncocsr.adam.standard import finish_bds, subject_variables
 from oncocsr.dates import to_date
 
 PFS_CENSORING = {
@@ -229,6 +230,21 @@ def derive_dor(
     )
 
 
+def derive_date_imputation(adtte: pd.DataFrame, adsl: pd.DataFrame, ovr: pd.DataFrame):
+    """ADTF: the imputation flag of the date that set ADT (SAP section 3): an ADRS OVR record's
+    ADTF, or ADSL.DTHDTF for a death; blank for full dates."""
+    rs = ovr.drop_duplicates(["USUBJID", "SRCSEQ"]).set_index(["USUBJID", "SRCSEQ"])["ADTF"]
+    keys = pd.MultiIndex.from_arrays([adtte["USUBJID"], adtte["SRCSEQ"]])
+    from_rs = pd.Series(rs.reindex(keys).to_numpy(), index=adtte.index)
+    death = adtte["USUBJID"].map(adsl.set_index("USUBJID")["DTHDTF"])
+    flags = np.select(
+        [(adtte["SRCDOM"] == "RS").to_numpy(), (adtte["SRCVAR"] == "DTHDTC").to_numpy()],
+        [from_rs.fillna("").to_numpy(), death.fillna("").to_numpy()],
+        default="",
+    )
+    return flags.astype(object)
+
+
 def derive_adtte(
     adsl: pd.DataFrame,
     adrs: pd.DataFrame,
@@ -251,9 +267,9 @@ def derive_adtte(
     adtte = pd.concat([part for part in parts if not part.empty], ignore_index=True)
     adtte["PARAM"] = adtte["PARAMCD"].map(PARAMS)
     adtte["AVAL"] = ((adtte["ADT"] - adtte["STARTDT"]).dt.days + 1).astype(float)
-    keep = ["STUDYID", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "FASFL", "SAFFL", "EFFFL"]
-    keep = present(adsl, keep)
-    adtte = adtte.merge(adsl[["USUBJID", *keep]], on="USUBJID", how="left")
+    adtte["ADTF"] = derive_date_imputation(adtte, adsl, ovr)
+    subject = subject_variables(adsl, ["FASFL", "SAFFL", "EFFFL"])
+    adtte = adtte.merge(subject, on="USUBJID", how="left")
     columns = [
         "STUDYID",
         "USUBJID",
@@ -263,11 +279,13 @@ def derive_adtte(
         "CNSR",
         "STARTDT",
         "ADT",
+        "ADTF",
         "EVNTDESC",
         "CNSDTDSC",
         "SRCDOM",
         "SRCVAR",
         "SRCSEQ",
-        *(c for c in keep if c != "STUDYID"),
+        *(c for c in subject.columns if c not in ("STUDYID", "USUBJID")),
     ]
-    return adtte[columns].sort_values(["USUBJID", "PARAMCD"], kind="stable").reset_index(drop=True)
+    ordered = adtte[columns].sort_values(["USUBJID", "PARAMCD"], kind="stable")
+    return finish_bds(ordered, "adtte")

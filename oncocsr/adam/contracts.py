@@ -1,23 +1,14 @@
 """Output contracts of the ADaM datasets (pandera, from ``schemas/adam.yaml``) and their
-SAS transport copies with labels."""
+SAS transport copies with the metadata's labels and formats."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
+from oncocsr.adam.metadata import MetadataError, Variable, dataset_variables, load_metadata
 from oncocsr.io import write_parquet, write_xpt, xpt_stamp
-
-ADAM_SPEC = Path(__file__).resolve().parents[2] / "schemas" / "adam.yaml"
-
-
-def load_contracts(path: str | Path = ADAM_SPEC) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
 
 
 def build_contract(name: str, frame: pd.DataFrame, spec: dict) -> pa.DataFrameSchema:
@@ -54,40 +45,57 @@ def build_contract(name: str, frame: pd.DataFrame, spec: dict) -> pa.DataFrameSc
     return pa.DataFrameSchema(columns, checks=frame_checks, unique=rules["keys"], name=name.upper())
 
 
-def variable_label(column: str, spec: dict, extra: dict[str, str]) -> str:
-    """The label of an ADaM variable: the study's (``extra``, e.g. SUPPDM qualifiers), the
-    contract's, or the ADaMIG customized-query pattern CQzzNAM/CQzzONS."""
-    if column in extra:
-        return extra[column]
-    if column in spec["labels"]:
-        return spec["labels"][column]
-    match = re.fullmatch(r"CQ(\d\d)(NAM|ONS)", column)
-    if match:
-        kind = "Name" if match.group(2) == "NAM" else "Onset (Early/Late)"
-        return f"Customized Query {match.group(1)} {kind}"
-    return ""
+def check_types(name: str, frame: pd.DataFrame, variables: list[Variable]) -> None:
+    """Each column holds its metadata type: text as text, dates as dates, numbers as numbers,
+    integers without fractions (an error names dataset, variable and the first bad value)."""
+    for variable in variables:
+        column = frame[variable.name]
+        if variable.type == "date":
+            ok = pd.api.types.is_datetime64_any_dtype(column)
+        elif variable.type == "text":
+            ok = not pd.api.types.is_numeric_dtype(column) and not (
+                pd.api.types.is_datetime64_any_dtype(column)
+            )
+        else:
+            ok = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        if not ok:
+            raise MetadataError(
+                f"{name.upper()}.{variable.name}: holds {column.dtype}, its metadata says"
+                f" {variable.type}"
+            )
+        if variable.type == "integer":
+            values = column.dropna().to_numpy(dtype=float)
+            fraction = values != np.round(values)
+            if fraction.any():
+                raise MetadataError(
+                    f"{name.upper()}.{variable.name}: integer variable holds"
+                    f" {float(values[fraction][0])!r}"
+                )
 
 
 def write_adam(
     frame: pd.DataFrame, name: str, outputs, cutoff: str, labels: dict[str, str] | None = None
 ) -> None:
-    """Check an ADaM dataset against its contract, then write ``outputs.parquet`` and
-    ``outputs.xpt`` (SAS transport v5 with labels, stamped with the cutoff date); ``labels``
-    gives those of study-specific variables.
+    """Check an ADaM dataset against its contract and metadata, then write
+    ``outputs.parquet`` and ``outputs.xpt`` (SAS transport v5 with the metadata's labels and
+    formats, stamped with the cutoff date); ``labels`` gives those of the study's SUPPDM
+    qualifiers.
 
     A violation raises (with every failing check listed) before anything is written.
     """
-    spec = load_contracts()
+    spec = load_metadata()
+    variables = dataset_variables(name, frame.columns, labels)
+    check_types(name, frame, variables)
     build_contract(name, frame, spec).validate(frame, lazy=True)
     write_parquet(frame, outputs.parquet)
-    labels = {column: variable_label(column, spec, labels or {})[:40] for column in frame.columns}
     write_xpt(
         frame,
         outputs.xpt,
         dataset=name.upper(),
         label=spec["datasets"][name]["label"],
-        column_labels=labels,
+        column_labels={variable.name: variable.label for variable in variables},
         stamp=xpt_stamp(cutoff),
         # SAS dates (DATE9.) rather than datetimes: ADaM dates are days.
-        dates=tuple(c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])),
+        dates=tuple(variable.name for variable in variables if variable.type == "date"),
+        formats={v.name: v.display_format for v in variables if v.display_format},
     )
