@@ -86,11 +86,12 @@ def test_analysis_sets(domains):
     adsl = derive_adsl(domains, "2015-12-31").set_index("USUBJID")
     flags = adsl[["ENRLFL", "FASFL", "SAFFL", "EFFFL"]].to_dict("index")
     assert flags["TREATED"] == {"ENRLFL": "Y", "FASFL": "Y", "SAFFL": "Y", "EFFFL": "Y"}
-    assert flags["SCREENFAIL"] == {"ENRLFL": "", "FASFL": "", "SAFFL": "", "EFFFL": ""}
+    # Population flags are Y or N, never blank (ADaMIG 1.3, 3.2.3).
+    assert flags["SCREENFAIL"] == {"ENRLFL": "N", "FASFL": "N", "SAFFL": "N", "EFFFL": "N"}
     # Consent only in DS still enrols; no dose keeps the subject out of FAS and safety.
-    assert flags["NODOSE"] == {"ENRLFL": "Y", "FASFL": "", "SAFFL": "", "EFFFL": ""}
+    assert flags["NODOSE"] == {"ENRLFL": "Y", "FASFL": "N", "SAFFL": "N", "EFFFL": "N"}
     # Dosed but no baseline tumour data: FAS without EFFFL.
-    assert flags["LATEDEATH"]["FASFL"] == "Y" and flags["LATEDEATH"]["EFFFL"] == ""
+    assert flags["LATEDEATH"]["FASFL"] == "Y" and flags["LATEDEATH"]["EFFFL"] == "N"
 
 
 def test_treatment_dates_from_exposure(domains):
@@ -289,4 +290,4 @@ def test_efficacy_evaluable_counts_assessments_of_the_studys_criterion_and_evalu
     for change in ({"RSCAT": "iRECIST"}, {"RSEVAL": "INDEPENDENT ASSESSOR"}):
         domains["RS"] = rs.assign(**change)
         adsl = derive_adsl(domains, "2015-12-31").set_index("USUBJID")
-        assert adsl.loc["TREATED", "EFFFL"] == "", change
+        assert adsl.loc["TREATED", "EFFFL"] == "N", change

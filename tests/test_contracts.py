@@ -106,7 +106,8 @@ def test_every_metadata_label_fits_and_every_variable_is_typed():
     "changes",
     [
         {"AVAL": [0.0, 200.0]},  # AVAL >= 1
-        {"FASFL": ["Y", "N"]},  # flags are Y or blank
+        {"FASFL": ["Y", ""]},  # population flags are Y or N (ADaMIG 1.3, 3.2.3)
+        {"ABLFL": ["Y", "N"]},  # other flags are Y or blank
         {"USUBJID": ["A", "A"]},  # unique key
         {"ADT": pd.to_datetime(["2014-12-31", "2015-07-19"])},  # ADT >= STARTDT
         {"EVNTDESC": ["", ""]},  # an event (CNSR 0) has its description

@@ -17,6 +17,7 @@ from oncocsr.adam.common import (
     flag,
     merge_supplemental,
     upper,
+    yes_no,
 )
 from oncocsr.dates import impute_date, to_date
 from oncocsr.studyconfig import with_defaults
@@ -269,7 +270,7 @@ def flag_enrolled(adsl: pd.DataFrame, screen_failure: pd.Series, definition: str
     """ENRLFL (SAP section 2): not a screen failure and, by the study's definition
     (``populations.enrolled``), an informed-consent date, a randomisation date or a dose."""
     evidence = {"consent": "RFICDT", "randomized": "RANDDT", "treated": "TRTSDT"}[definition]
-    return flag(adsl[evidence].notna() & ~screen_failure)
+    return yes_no(adsl[evidence].notna() & ~screen_failure)
 
 
 def derive_adsl(
@@ -307,8 +308,8 @@ def derive_adsl(
     adsl["ENRLFL"] = flag_enrolled(adsl, screen_failure, settings["populations"]["enrolled"])
     adsl["ITTFL"] = adsl["ENRLFL"]
     dosed = adsl["TRTSDT"].notna()
-    adsl["SAFFL"] = flag(dosed)
-    adsl["FASFL"] = flag((adsl["ENRLFL"] == "Y") & dosed)
+    adsl["SAFFL"] = yes_no(dosed)
+    adsl["FASFL"] = yes_no((adsl["ENRLFL"] == "Y") & dosed)
 
     adsl["LSTALVDT"] = derive_last_alive_date(domains, cut, terms).reindex(index)
     adsl = adsl.join(derive_death(dm, adsl["LSTALVDT"], cut))
@@ -350,7 +351,7 @@ def derive_efficacy_evaluable(
     section 2)."""
     rs = domains.get("RS")
     if rs is None or "MDISFL" not in adsl:
-        return np.full(len(adsl), "")
+        return yes_no(np.zeros(len(adsl), dtype=bool))
     overall = rs[
         (rs["RSTESTCD"] == "OVRLRESP")
         & criterion_records(rs, "RS", response["criterion"])
@@ -367,4 +368,4 @@ def derive_efficacy_evaluable(
         else set()
     )
     outcome = adsl.index.isin(list(assessed | progressed)) | adsl["DTHDT"].notna()
-    return np.where((adsl["FASFL"] == "Y") & (adsl["MDISFL"] == "Y") & outcome, "Y", "")
+    return yes_no((adsl["FASFL"] == "Y") & (adsl["MDISFL"] == "Y") & outcome)

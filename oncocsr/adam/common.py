@@ -8,6 +8,7 @@ import pandas as pd
 # The two values of an ADaM flag, shared by every record of a column (a string per record
 # costs about 50 bytes: 400 MB for the ten flags of a million-record ADAE).
 _FLAG_VALUES = np.array(["", "Y"], dtype=object)
+_YES_NO_VALUES = np.array(["N", "Y"], dtype=object)
 
 
 def read_domains(named_inputs) -> dict[str, pd.DataFrame]:
@@ -110,3 +111,9 @@ def _as_text(value) -> str:
 def flag(mask) -> np.ndarray:
     """An ADaM flag: "Y" where ``mask`` holds, else blank."""
     return _FLAG_VALUES[np.asarray(mask, dtype=bool).astype(np.intp)]
+
+
+def yes_no(mask) -> np.ndarray:
+    """A population flag of ADSL: "Y" where ``mask`` holds, else "N" (ADaMIG 1.3, section
+    3.2.3: subject-level population flags are never blank)."""
+    return _YES_NO_VALUES[np.asarray(mask, dtype=bool).astype(np.intp)]

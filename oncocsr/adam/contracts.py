@@ -17,7 +17,9 @@ def build_contract(name: str, frame: pd.DataFrame, spec: dict) -> pa.DataFrameSc
     columns = {}
     for column in frame.columns:
         checks = []
-        if column.endswith("FL"):
+        if column in spec["population_flags"]:
+            checks.append(pa.Check.isin(["Y", "N"], name=f"{column} is Y or N"))
+        elif column.endswith("FL"):
             checks.append(pa.Check.isin(["Y", ""], name=f"{column} is Y or blank"))
         if column in rules.get("positive", []):
             checks.append(pa.Check.ge(1, name=f"{column} >= 1"))
