@@ -6,19 +6,30 @@ of the findings it accepts, with the reason and who accepted it. Every waiver mu
 least one error finding: one that matches nothing is itself an error (the data it was written
 for has changed). Waived findings stay in the findings files; the gate, listing 16.2.4 and
 provenance name each waiver and what it matched.
+
+One file serves two gates: the data-checks gate before any ADaM, and the ADaM conformance gate
+before the CSR, which judges the waivers of ADaM checks (ids starting "ADaM").
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from oncocsr.findings import SEVERITIES, format_finding
+from oncocsr.joblog import JobError
+
 REQUIRED = ("check", "reason", "by")
 OPTIONAL = ("subject", "seq", "value", "file")
 # Finding columns a waiver's optional keys narrow on.
 MATCHES = {"subject": "usubjid", "seq": "seq", "value": "value", "file": "file"}
+# Every ADaM conformance check id starts so (oncocsr.adamchecks); the SDTM ones never do.
+ADAM_CHECKS = "ADaM"
+# How many failed checks a stopped gate names, one line each.
+SHOWN_CHECKS = 10
 
 
 class WaiverError(ValueError):
@@ -88,3 +99,59 @@ def describe(waiver: dict) -> str:
     """One line naming what a waiver accepts."""
     narrowed = ", ".join(f"{key}={waiver[key]}" for key in OPTIONAL if key in waiver)
     return f"{waiver['check']}" + (f" ({narrowed})" if narrowed else "")
+
+
+def gate_waivers(waivers: list[dict], adam: bool) -> list[dict]:
+    """The waivers one gate judges: those of ADaM checks (``adam``) or of the SDTM ones."""
+    return [waiver for waiver in waivers if waiver["check"].startswith(ADAM_CHECKS) == adam]
+
+
+def pass_gate(
+    findings: pd.DataFrame,
+    waivers: list[dict],
+    waiver_file: str,
+    *,
+    checks: str,
+    stops: str,
+    report: str,
+) -> dict:
+    """The record of a passed gate (counts per severity and waived, each waiver with what it
+    matched), or a ``JobError`` when an error finding is not waived or a waiver matches none.
+
+    The message says which ``checks`` failed and what did not happen (``stops``), then names
+    each failed check in one line (its first finding: check, file or dataset, variable,
+    subject, value, and how many findings it has) and where the full ``report`` is."""
+    findings, applied = apply_waivers(findings, waivers)
+    errors = findings[(findings["severity"] == "error") & (findings["waived"] == "")]
+    unmatched = [waiver for waiver in applied if not waiver["matched"]]
+    if len(errors) or unmatched:
+        # Files that could not be read first: they explain the rest.
+        errors = errors.assign(_file_level=~errors["id"].str.startswith("FILE."))
+        first = errors.sort_values("_file_level", kind="stable").drop_duplicates("id")
+        lines = [
+            f"{format_finding(row)} ({(errors['id'] == row['id']).sum()} finding(s))"
+            for row in first.head(SHOWN_CHECKS).to_dict("records")
+        ]
+        lines += [
+            f"[error] WAIVER.UNMATCHED {waiver_file}: the waiver of {describe(waiver)} matches "
+            "no error finding; remove it or correct it"
+            for waiver in unmatched
+        ]
+        raise JobError(
+            f"{checks} found {len(errors)} error(s) in {errors['id'].nunique()} check(s)"
+            + (f" and {len(unmatched)} waiver(s) that match nothing" if unmatched else "")
+            + f"; {stops}.\n"
+            + "\n".join(lines)
+            + f"\nFull report: {report}. A known, true data error can be accepted in "
+            f"{waiver_file} (see README, accepted findings)."
+        )
+    counts = {severity: int((findings["severity"] == severity).sum()) for severity in SEVERITIES}
+    counts["waived"] = int((findings["waived"] != "").sum())
+    return {"passed": True, "counts": counts, "waiver_file": waiver_file, "waivers": applied}
+
+
+def write_gate(path: str | Path, record: dict) -> None:
+    """A passed gate's record as JSON (sorted keys: the same bytes on every rebuild)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(record, handle, sort_keys=True, indent=1)
+        handle.write("\n")

@@ -57,6 +57,9 @@ rule checks_report:
     params:
         cut=cut_params,
         study=STUDY.study["study"],
+        title="Data checks",
+        verdict="the run stops before any analysis dataset is made",
+        proceed="the analysis may proceed",
         code=code_hash("scripts/checks_report.py", "reports/checks.html.j2"),
     script:
         "../scripts/checks_report.py"
@@ -83,6 +86,79 @@ rule checks_gate:
         runtime=runtime_min(0.01),
     params:
         waivers=waiver_path,
+        adam=False,
+        checks="Data checks",
+        stops="no analysis datasets were produced",
+        code=code_hash("scripts/checks_gate.py"),
+    script:
+        "../scripts/checks_gate.py"
+
+
+rule adam_checks:
+    input:
+        parquet=expand("results/{{cut}}/adam/{dataset}.parquet", dataset=ADAM),
+        xpt=expand("results/{{cut}}/adam/{dataset}.xpt", dataset=ADAM),
+    output:
+        "results/{cut}/checks/adam.json",
+    log:
+        "results/{cut}/logs/adam_checks.log",
+    conda:
+        ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(6, base=500),
+        runtime=runtime_min(0.05),
+    params:
+        cut=cut_params,
+        code=code_hash("scripts/adam_checks.py", "schemas/adam.yaml"),
+    script:
+        "../scripts/adam_checks.py"
+
+
+rule adam_checks_report:
+    input:
+        "results/{cut}/checks/adam.json",
+    output:
+        "results/{cut}/checks/adam.html",
+    log:
+        "results/{cut}/logs/adam_checks_report.log",
+    conda:
+        ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(3, base=500),
+        runtime=runtime_min(0.02),
+    params:
+        cut=cut_params,
+        study=STUDY.study["study"],
+        title="ADaM conformance checks",
+        verdict="the run stops before the clinical study report is built",
+        proceed="the report may be built",
+        code=code_hash("scripts/checks_report.py", "reports/checks.html.j2"),
+    script:
+        "../scripts/checks_report.py"
+
+
+rule adam_gate:
+    input:
+        findings=["results/{cut}/checks/adam.json"],
+        report="results/{cut}/checks/adam.html",
+        waivers=waiver_file,
+    output:
+        "results/{cut}/checks/adam_gate.json",
+    log:
+        "results/{cut}/logs/adam_gate.log",
+    conda:
+        ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(2, base=300),
+        runtime=runtime_min(0.01),
+    params:
+        waivers=waiver_path,
+        adam=True,
+        checks="ADaM conformance checks",
+        stops="the clinical study report was not built",
         code=code_hash("scripts/checks_gate.py"),
     script:
         "../scripts/checks_gate.py"

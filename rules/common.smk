@@ -29,12 +29,14 @@ except ConfigError as error:
     raise WorkflowError(str(error)) from None
 CUTS = STUDY.cuts
 ADAM = ["adsl", "adrs", "adtr", "adtte", "adae", "adex"]
+# The ADaM conformance checks' findings, report and gate (rules/checks.smk).
+ADAM_CHECKS = ["adam.json", "adam.html", "adam_gate.json"]
 
 
 wildcard_constraints:
     cut="|".join(re.escape(cut) for cut in CUTS),
-    # "cross" and "gate" name the cut-level checks files, never an SDTM domain.
-    domain=r"(?!(?:cross|gate)\b)[a-z0-9]+",
+    # "cross", "gate" and "adam" name the cut-level checks files, never an SDTM domain.
+    domain=r"(?!(?:cross|gate|adam)\b)[a-z0-9]+",
 
 
 def code_hash(script, *data):
@@ -260,7 +262,8 @@ def listing_inputs(wildcards):
 
 
 def cut_products(cut):
-    """Every file the CSR of a cut rests on, from SDTM to the TLFs (DESIGN.md, output contract)."""
+    """Every file the CSR of a cut rests on, from SDTM to the TLFs, and the submission files of
+    its ADaM datasets (DESIGN.md, output contract)."""
     checks = [*checked_domains(cut), "cross"]
     return [
         *expand(
@@ -268,12 +271,16 @@ def cut_products(cut):
         ),
         *expand("results/{cut}/checks/{name}.json", cut=cut, name=[*checks, "gate"]),
         f"results/{cut}/checks/report.html",
+        *expand("results/{cut}/checks/{name}", cut=cut, name=ADAM_CHECKS),
         *expand(
             "results/{cut}/adam/{dataset}.{ext}",
             cut=cut,
             dataset=ADAM,
             ext=["parquet", "xpt"],
         ),
+        f"results/{cut}/adam/define.xml",
+        f"results/{cut}/adam/define.html",
+        *expand("results/{cut}/adam/json/{dataset}.json", cut=cut, dataset=ADAM),
         *expand("results/{cut}/ard/{name}.parquet", cut=cut, name=ARD_FILES),
         *expand(
             "results/{cut}/tlf/{tlf}.{ext}",

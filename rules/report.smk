@@ -10,10 +10,11 @@ rule csr:
         figures=expand("results/{{cut}}/tlf/{stem}.svg", stem=list(FIGURES)),
         listings=expand("results/{{cut}}/tlf/{listing}.html", listing=sorted(LISTINGS)),
         gate="results/{cut}/checks/gate.json",
+        adam_gate="results/{cut}/checks/adam_gate.json",
         checks=lambda wildcards: expand(
             "results/{cut}/checks/{name}.json",
             cut=wildcards.cut,
-            name=[*checked_domains(wildcards.cut), "cross"],
+            name=[*checked_domains(wildcards.cut), "cross", "adam"],
         ),
     output:
         "results/{cut}/csr.pdf",

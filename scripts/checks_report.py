@@ -1,4 +1,5 @@
-"""Rule checks_report: every data-check finding of a cut as one readable HTML report."""
+"""Rules checks_report and adam_checks_report: every finding of a cut's data checks (ADaM
+conformance checks) as one readable HTML report."""
 
 from oncocsr.joblog import job_log
 
@@ -28,6 +29,9 @@ html = (
     environment(Path(snakemake.scriptdir).parent / "reports")
     .get_template("checks.html.j2")
     .render(
+        title=snakemake.params.title,
+        verdict=snakemake.params.verdict,
+        proceed=snakemake.params.proceed,
         study=snakemake.params.study,
         cut=snakemake.params.cut,
         summaries=summaries,

@@ -71,7 +71,10 @@ contents.sort(
 )
 summaries, _ = read_findings(inputs.checks)
 settings = params.settings
-gate = json.loads(Path(inputs.gate).read_text(encoding="utf-8"))
+# Both gates' waivers: the data checks' and the ADaM conformance checks' (one waiver file).
+gates = [
+    json.loads(Path(path).read_text(encoding="utf-8")) for path in (inputs.gate, inputs.adam_gate)
+]
 grade = settings["safety"]["grade"]
 html = (
     environment(templates)
@@ -82,8 +85,8 @@ html = (
         enrolment=f"Enrolled subjects: {ENROLMENT[settings['populations']['enrolled']]}.",
         grade_scale=grade["scale"] if grade["source"] == "AETOXGR" else "severity (AESEV)",
         aesi=settings["safety"]["aesi"],
-        waivers=[{**w, "description": describe(w)} for w in gate["waivers"]],
-        waiver_file=gate["waiver_file"],
+        waivers=[{**w, "description": describe(w)} for gate in gates for w in gate["waivers"]],
+        waiver_file=gates[0]["waiver_file"],
         section14=[item for item in contents if item["tlf_id"].startswith("14.")],
         section16=[item for item in contents if item["tlf_id"].startswith("16.")],
         provenance=provenance,
