@@ -13,6 +13,7 @@ include: "rules/common.smk"
 include: "rules/ingest.smk"
 include: "rules/checks.smk"
 include: "rules/adam.smk"
+include: "rules/submission.smk"
 include: "rules/analysis.smk"
 include: "rules/tlf.smk"
 include: "rules/provenance.smk"
@@ -24,3 +25,5 @@ rule all:
     input:
         expand("results/{cut}/csr.pdf", cut=CUTS),
         expand("results/{cut}/adam/{dataset}.parquet", cut=CUTS, dataset=ADAM),
+        expand("results/{cut}/adam/define.{ext}", cut=CUTS, ext=["xml", "html"]),
+        expand("results/{cut}/adam/json/{dataset}.json", cut=CUTS, dataset=ADAM),
