@@ -92,6 +92,20 @@ def impute_date(values: pd.Series, rule: str, ceiling: pd.Timestamp | None = Non
     return pd.DataFrame({"date": imputed, "flag": flag}, index=values.index)
 
 
+# The study day variable of each ISO 8601 date variable, by suffix (SDTMIG 3.4 section 4.4.4).
+_STUDY_DAY_SUFFIXES = {"DTC": "DY", "STDTC": "STDY", "ENDTC": "ENDY"}
+
+
+def study_day_variables(domain: str, columns) -> list[tuple[str, str]]:
+    """(date variable, its study day variable) of the domain's date variables among ``columns``;
+    SDTMIG 3.4 MH has only MHDY, of the collection date MHDTC."""
+    return [
+        (f"{domain}{suffix}", f"{domain}{day}")
+        for suffix, day in _STUDY_DAY_SUFFIXES.items()
+        if f"{domain}{suffix}" in columns and (suffix == "DTC" or domain != "MH")
+    ]
+
+
 def study_day(dates: pd.Series, reference: pd.Series) -> pd.Series:
     """Study day with no day 0 (SAP section 3): on/after the reference ``+1``, before it not."""
     delta = (dates - reference).dt.days

@@ -61,14 +61,18 @@ def test_bundled_snapshot_is_reproduced_by_the_simulator(tmp_path):
 
 
 def test_domains_keys_and_subject_counts(study):
-    assert set(study) == {"AE", "CM", "DM", "DS", "EX", "MH", "RS", "SS", "SUPPDM", "TR", "TU"}
+    subject_level = {"AE", "CM", "DM", "DS", "EX", "MH", "RS", "SS", "SUPPDM", "SV", "TR", "TU"}
+    assert set(study) == subject_level | {"TA", "TE", "TS", "TV"}
     dm = study["DM"]
     assert (dm["ACTARMCD"] == "IRI180").sum() == 400
     assert (dm["ACTARMCD"] == "SCRNFAIL").sum() > 0 and (dm["ACTARMCD"] == "NOTTRT").sum() > 0
-    for domain, frame in study.items():
-        if domain not in ("DM", "SUPPDM"):
+    for domain in subject_level:
+        frame = study[domain]
+        # DM, SUPPDM and SV have no sequence number (SV's key is the visit).
+        if domain not in ("DM", "SUPPDM", "SV"):
             assert not frame.duplicated(["USUBJID", f"{domain}SEQ"]).any(), domain
         assert set(frame["USUBJID"]) <= set(dm["USUBJID"]), domain
+    assert not study["SV"].duplicated(["USUBJID", "VISITNUM"]).any()
 
 
 @pytest.mark.parametrize("name", ["study", "irecist_study"])

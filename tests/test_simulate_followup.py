@@ -85,7 +85,9 @@ def test_ss_records_have_the_sdtm_shape(contacts, study):
         "SSORRES",
         "SSSTRESC",
         "VISIT",
+        "EPOCH",
         "SSDTC",
+        "SSDY",
     ]
     assert (contacts["DOMAIN"] == "SS").all() and (contacts["SSTESTCD"] == "SURVSTAT").all()
     assert (contacts["SSTEST"] == "Survival Status").all()

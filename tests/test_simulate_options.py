@@ -208,7 +208,9 @@ def test_ecog_in_qs_or_not_collected(default, ecog):
         "QSSTRESN",
         "VISITNUM",
         "VISIT",
+        "EPOCH",
         "QSDTC",
+        "QSDY",
     ]
     assert (qs["DOMAIN"] == "QS").all() and (qs["QSSEQ"] == 1).all()
     assert (qs["QSTESTCD"] == "ECOG101").all() and (qs["QSCAT"] == "ECOG").all()

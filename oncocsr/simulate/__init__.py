@@ -9,7 +9,11 @@ The simulation has two layers:
 * an *SDTM* layer (``study``, ``course``, ``tumour``, ``safety``) that turns the latent layer into
   DM, SUPPDM, DS, EX, TU, TR, RS, AE, CM, MH and SS records, with the mess of real trials (partial
   dates, deaths without progression, new therapy before progression, screen failures, enrolled
-  subjects never treated).
+  subjects never treated);
+* the variables SDTMIG 3.4 expects that follow from those records (``sdtmig``: study days, EPOCH,
+  AESOC, seriousness criteria, ...) and the trial design domains TS, TA, TE, TV and SV
+  (``trialdesign``), derived without a random draw; ``labels`` holds the SDTMIG variable order
+  and labels.
 
 ``SimulationOptions`` gives the snapshot the shapes real sponsors' SDTM takes (randomised arms,
 AESEV without CTCAE grades, no consent date, iRECIST, ECOG in QS or absent, R-style CSV).
@@ -19,6 +23,7 @@ is vectorised over subjects (loops run over visits, cycles, arms or chunks, neve
 so that a 100,000-subject study takes seconds, and it is deterministic for a seed and options.
 """
 
+from oncocsr.simulate.labels import DATASET_LABELS, VARIABLES
 from oncocsr.simulate.latent import (
     N_VISITS,
     TRUTH_DOC,
@@ -30,14 +35,15 @@ from oncocsr.simulate.options import ARMS, Arm, SimulationOptions
 from oncocsr.simulate.records import STUDYID, study_dates
 from oncocsr.simulate.snapshot import run
 from oncocsr.simulate.study import simulate_study
-from oncocsr.simulate.writers import LABELS, format_r_double, write_sdtm, write_sdtm_csv
+from oncocsr.simulate.writers import format_r_double, write_sdtm, write_sdtm_csv
 
 __all__ = [
     "ARMS",
-    "LABELS",
+    "DATASET_LABELS",
     "N_VISITS",
     "STUDYID",
     "TRUTH_DOC",
+    "VARIABLES",
     "Arm",
     "SimulationOptions",
     "SimulationParameters",

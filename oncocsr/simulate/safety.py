@@ -9,6 +9,9 @@ import pandas as pd
 from oncocsr.simulate.records import choice, records
 from oncocsr.simulate.terms import AE_TERMS, FATAL_TERMS
 
+# Days from one cycle's dose to the next, before delays (TE and TV describe the same schedule).
+CYCLE_DAYS = 14
+
 
 def treatment_and_toxicity(
     rng, n, treatment_end, horizon, stop, end_reason, doses, floor, toxicity
@@ -88,7 +91,7 @@ def treatment_and_toxicity(
         delay[active[subj[action == "DRUG INTERRUPTED"]]] = True
         level = np.where(reduce, np.minimum(level + 1, floor), level)
         reduced_next = reduce
-        step = 14 + 7 * delay + 7 * (rng.random(n) < 0.04)
+        step = CYCLE_DAYS + 7 * delay + 7 * (rng.random(n) < 0.04)
         day = day + step
         cycle += 1
     ex_rows = {key: np.concatenate([part[key] for part in ex]) for key in ex[0]}

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.simulate.course import simulate_treated
+from oncocsr.simulate.labels import in_sdtmig_order
 from oncocsr.simulate.latent import DEFAULT_PARAMETERS, SimulationParameters
-from oncocsr.simulate.options import DEFAULT_OPTIONS, SimulationOptions
+from oncocsr.simulate.options import DEFAULT_OPTIONS, Arm, SimulationOptions
 from oncocsr.simulate.records import (
     NOT_TREATED,
     SCREEN_FAILURE,
@@ -20,7 +21,9 @@ from oncocsr.simulate.records import (
     records,
     study_dates,
 )
+from oncocsr.simulate.sdtmig import SubjectDates, add_sdtmig_variables
 from oncocsr.simulate.terms import PRIOR_REGIMENS, SUBTYPES
+from oncocsr.simulate.trialdesign import trial_design
 
 CHUNK = 5000
 # Streams of the draws that options add, apart from the study's own: switching an option on
@@ -203,7 +206,24 @@ def simulate_study(
     out["CM"] = pd.concat([cm_prior, out["CM"]], ignore_index=True)
     if options.grades == "aesev":
         out["AE"] = out["AE"].drop(columns="AETOXGR")
-    return {domain: finish(frame, domain) for domain, frame in sorted(out.items())}
+    domains = {domain: finish(frame, domain) for domain, frame in out.items()}
+    return _conformant(domains, arms, n_treated, p, options)
+
+
+def _conformant(
+    domains: dict[str, pd.DataFrame],
+    arms: tuple[Arm, ...],
+    n_treated: int,
+    p: SimulationParameters,
+    options: SimulationOptions,
+) -> dict[str, pd.DataFrame]:
+    """The domains with the variables SDTMIG 3.4 expects of them (``oncocsr.simulate.sdtmig``)
+    and the trial design domains, each in SDTMIG variable order, by domain name."""
+    dates = SubjectDates(domains["DM"])
+    for domain, frame in domains.items():
+        add_sdtmig_variables(frame, domain, dates)
+    domains |= trial_design(domains, dates, arms, n_treated, p, options)
+    return {domain: in_sdtmig_order(frame, domain) for domain, frame in sorted(domains.items())}
 
 
 def _demographics(subjects, course, failed_day, arms, cal, options) -> pd.DataFrame:

@@ -1,5 +1,6 @@
-"""Writing a simulated snapshot: SAS transport v5 with SDTM variable labels, or CSV as R's
-``readr::write_csv`` writes it (the shape of SDTM exported from R)."""
+"""Writing a simulated snapshot: SAS transport v5 with the SDTMIG dataset and variable labels
+(``oncocsr.simulate.labels``), or CSV as R's ``readr::write_csv`` writes it (the shape of SDTM
+exported from R)."""
 
 from __future__ import annotations
 
@@ -10,70 +11,7 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.io import write_xpt
-from oncocsr.simulate.records import STUDYID
-
-LABELS = {
-    "STUDYID": "Study Identifier",
-    "DOMAIN": "Domain Abbreviation",
-    "USUBJID": "Unique Subject Identifier",
-    "SUBJID": "Subject Identifier for the Study",
-    "SITEID": "Study Site Identifier",
-    "RFSTDTC": "Subject Reference Start Date/Time",
-    "RFENDTC": "Subject Reference End Date/Time",
-    "RFXSTDTC": "Date/Time of First Study Treatment",
-    "RFXENDTC": "Date/Time of Last Study Treatment",
-    "RFICDTC": "Date/Time of Informed Consent",
-    "RFPENDTC": "Date/Time of End of Participation",
-    "DTHDTC": "Date/Time of Death",
-    "DTHFL": "Subject Death Flag",
-    "AGE": "Age",
-    "AGEU": "Age Units",
-    "SEX": "Sex",
-    "RACE": "Race",
-    "ETHNIC": "Ethnicity",
-    "ARMCD": "Planned Arm Code",
-    "ARM": "Description of Planned Arm",
-    "ACTARMCD": "Actual Arm Code",
-    "ACTARM": "Description of Actual Arm",
-    "COUNTRY": "Country",
-    "DMDTC": "Date/Time of Collection",
-    "RDOMAIN": "Related Domain Abbreviation",
-    "IDVAR": "Identifying Variable",
-    "IDVARVAL": "Identifying Variable Value",
-    "QNAM": "Qualifier Variable Name",
-    "QLABEL": "Qualifier Variable Label",
-    "QVAL": "Data Value",
-    "QORIG": "Origin",
-    "QEVAL": "Evaluator",
-    "EPOCH": "Epoch",
-    "VISITNUM": "Visit Number",
-    "VISIT": "Visit Name",
-    # RS (SDTMIG 3.3)
-    "RSSEQ": "Sequence Number",
-    "RSTESTCD": "Assessment Short Name",
-    "RSTEST": "Assessment Name",
-    "RSCAT": "Category for Assessment",
-    "RSORRES": "Result or Finding in Original Units",
-    "RSSTRESC": "Character Result/Finding in Std Format",
-    "RSEVAL": "Evaluator",
-    "RSDTC": "Date/Time of Assessment",
-    # QS
-    "QSSEQ": "Sequence Number",
-    "QSTESTCD": "Question Short Name",
-    "QSTEST": "Question Name",
-    "QSCAT": "Category of Question",
-    "QSORRES": "Finding in Original Units",
-    "QSSTRESC": "Character Result/Finding in Std Format",
-    "QSSTRESN": "Numeric Finding in Standard Units",
-    "QSDTC": "Date/Time of Finding",
-    # SS
-    "SSSEQ": "Sequence Number",
-    "SSTESTCD": "Status Short Name",
-    "SSTEST": "Status Name",
-    "SSORRES": "Result or Finding in Original Units",
-    "SSSTRESC": "Character Result/Finding in Std Format",
-    "SSDTC": "Date/Time of Assessment",
-}
+from oncocsr.simulate.labels import DATASET_LABELS, VARIABLES
 
 
 def write_sdtm(domains: dict[str, pd.DataFrame], out_dir: str | Path, stamp: str) -> list[Path]:
@@ -87,8 +25,8 @@ def write_sdtm(domains: dict[str, pd.DataFrame], out_dir: str | Path, stamp: str
             frame,
             path,
             dataset=domain,
-            label=f"{domain} simulated for {STUDYID}",
-            column_labels=LABELS,
+            label=DATASET_LABELS[domain],
+            column_labels=VARIABLES[domain],
             stamp=stamp,
         )
         paths.append(path)
