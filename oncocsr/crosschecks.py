@@ -13,6 +13,7 @@ from oncocsr.adam.common import criterion_records, upper
 from oncocsr.checks import finding, records_findings
 from oncocsr.dates import impute_date, to_date
 from oncocsr.findings import COLUMNS, sort_findings
+from oncocsr.sdtmigchecks import cross_conformance_findings
 from oncocsr.studychecks import study_findings
 from oncocsr.studyconfig import with_defaults
 
@@ -342,6 +343,7 @@ def cross_check(
         check_tumour_consistency(domains, files, settings),
         check_unknown_files(unknown),
         study_findings(domains, files, cutoff, settings),
+        cross_conformance_findings(domains, files, unknown),
     ]
     if settings["populations"]["enrolled"] == "consent":
         parts.append(check_consent(domains, files, terms))

@@ -11,6 +11,7 @@ from oncocsr.checks import check_domain, finding, load_spec, records_findings, s
 from oncocsr.dates import impute_date
 from oncocsr.findings import COLUMNS, sort_findings
 from oncocsr.io import SDTM_EXTENSIONS, SDTMReadError, read_sdtm_file
+from oncocsr.sdtmigchecks import conformance_findings
 from oncocsr.studychecks import file_findings
 from oncocsr.studyconfig import with_defaults
 
@@ -24,11 +25,12 @@ CUT_DATE_VARIABLE = {
     "QS": "QSDTC",
     "RS": "RSDTC",
     "SS": "SSDTC",
+    "SV": "SVSTDTC",
     "TR": "TRDTC",
     "TU": "TUDTC",
 }
 # End dates after the cutoff are unknown at the cut: the record is ongoing.
-CUT_END_VARIABLE = {"AE": "AEENDTC", "CM": "CMENDTC", "EX": "EXENDTC"}
+CUT_END_VARIABLE = {"AE": "AEENDTC", "CM": "CMENDTC", "EX": "EXENDTC", "SV": "SVENDTC"}
 
 
 def earliest_possible(values: pd.Series) -> pd.Series:
@@ -37,7 +39,8 @@ def earliest_possible(values: pd.Series) -> pd.Series:
 
 
 def apply_data_cut(frame: pd.DataFrame, domain: str, cutoff: str) -> pd.DataFrame:
-    """Remove records dated after the cutoff and blank end dates after it (SAP section 3).
+    """Remove records dated after the cutoff and blank end dates after it, with their study days
+    (SAP section 3).
 
     A partial date is after the cutoff only if its earliest possible day is; undated records
     are kept (the data checks report them).
@@ -48,7 +51,11 @@ def apply_data_cut(frame: pd.DataFrame, domain: str, cutoff: str) -> pd.DataFram
         frame = frame[~(earliest_possible(frame[variable]) > limit)].reset_index(drop=True)
     end = CUT_END_VARIABLE.get(domain)
     if end and end in frame.columns:
-        frame = frame.assign(**{end: frame[end].mask(earliest_possible(frame[end]) > limit, "")})
+        after = earliest_possible(frame[end]) > limit
+        frame = frame.assign(**{end: frame[end].mask(after, "")})
+        # The study day of an end unknown at the cut is unknown too (SDTMIG 3.4 section 4.4.4).
+        if f"{domain}ENDY" in frame.columns:
+            frame = frame.assign(**{f"{domain}ENDY": frame[f"{domain}ENDY"].mask(after)})
     return frame
 
 
@@ -202,6 +209,7 @@ def ingest(
         normalised,
         check_domain(frame, spec, file, factors),
         file_findings(frame, domain, file, settings),
+        conformance_findings(frame, domain, file),
     ]
     cut = apply_data_cut(frame, domain, cutoff)
     parts = [part for part in parts if not part.empty]

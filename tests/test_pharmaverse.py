@@ -54,6 +54,11 @@ def test_no_errors_and_only_the_expected_kinds_of_finding(findings):
         "AE.AESTDTC.PARTIAL",
         "RS.RSDTC.PARTIAL",
         "TR.TRDTC.PARTIAL",
+        # SDTMIG 3.4 conformance (oncocsr/sdtmigchecks.py): true of this data, warnings or info.
+        "SDTM.EPOCH.MISSING",
+        "SDTM.DY.MISSING",
+        "SDTM.DY.INCONSISTENT",
+        "SDTM.TRIAL_DESIGN.MISSING",
         # What its config (written by init from this data) says the study does not collect.
         "STUDY.ENROLMENT",
         "STUDY.NOT_COLLECTED.EOT",
@@ -85,6 +90,26 @@ def test_no_consent_date_is_true_for_every_subject(findings):
     assert SETTINGS["populations"]["enrolled"] == "randomized"
     assert (findings["id"] == "STUDY.ENROLMENT").sum() == 1
     assert not (findings["id"] == "CROSS.NO_CONSENT").any()
+
+
+def test_sdtmig_conformance_findings_are_true(findings):
+    # No file has EPOCH; AE, DS, RS and TR have a collection date without its study day; one AE
+    # starting on the subject's first day (RFSTDTC) says study day 366; no trial design domain.
+    epoch = findings[findings["id"] == "SDTM.EPOCH.MISSING"]
+    names = sorted(Path(path).name for path in epoch["file"])
+    assert names == ["ae.xpt", "ds.xpt", "ex.xpt", "rs.xpt", "tr.xpt", "tu.xpt"]
+    assert all("EPOCH" not in raw(Path(name).stem) for name in names)
+    days = findings[findings["id"] == "SDTM.DY.MISSING"]
+    assert sorted(days["variable"]) == ["AEDY", "DSDY", "RSDY", "TRDY"]
+    wrong = findings[findings["id"] == "SDTM.DY.INCONSISTENT"]
+    assert wrong[["usubjid", "variable"]].values.tolist() == [["01-716-1063", "AESTDY"]]
+    ae, dm = raw("ae"), raw("dm")
+    record = ae[(ae["USUBJID"] == "01-716-1063") & (ae["AESEQ"] == float(wrong["seq"].iloc[0]))]
+    start = dm.loc[dm["USUBJID"] == "01-716-1063", "RFSTDTC"].iloc[0]
+    assert record[["AESTDTC", "AESTDY"]].values.tolist() == [[start, 366.0]]
+    design = findings[findings["id"] == "SDTM.TRIAL_DESIGN.MISSING"]
+    assert sorted(design["value"]) == ["SV", "TA", "TE", "TS", "TV"]
+    assert not any(SNAPSHOT.glob("t[saev].*")) and not any(SNAPSHOT.glob("sv.*"))
 
 
 def test_padded_and_partial_values_are_true(findings):
