@@ -4,7 +4,6 @@ standard variables (ASEQ, PARAMN, TRTP/TRTA, AVISITN, OCCDS flags, ADTF) by hand
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -12,19 +11,14 @@ import pyreadstat
 import pytest
 from conftest import START, adsl_for, rs_records
 from inprocess import ROOT, derive_study
+from written_adam import ADAM, STUDIES, written_study
 
 from oncocsr.adam.adae import derive_adae
 from oncocsr.adam.adrs import derive_adrs
 from oncocsr.adam.adtte import derive_adtte
-from oncocsr.adam.contracts import write_adam
 from oncocsr.adam.metadata import dataset_spec, variable_metadata
 from oncocsr.studyconfig import load_study
 
-ADAM = ["adsl", "adrs", "adtr", "adtte", "adae", "adex"]
-STUDIES = {
-    "bundled": (ROOT / "config" / "config.yaml", "primary"),
-    "pharmaverse": (ROOT / "config" / "studies" / "pharmaverse.yaml", "pharmaverse"),
-}
 # The variables issue 14 lists from ADaMIG 1.3 (section 3.2 ADSL, 3.3 BDS), the ADaM BDS for
 # TTE document (ADTTE) and OCCDS 1.1 (ADAE): written here from the standards, not the metadata.
 ADSL_REQUIRED = (
@@ -41,16 +35,11 @@ OCCDS_REQUIRED = (
 
 @pytest.fixture(scope="module", params=sorted(STUDIES))
 def written(request, tmp_path_factory) -> SimpleNamespace:
-    """A study's ADaM datasets derived in process and written as the rules write them."""
-    config, cut = STUDIES[request.param]
-    settings = load_study(config).settings(cut)
-    folder = tmp_path_factory.mktemp(request.param)
-    frames = derive_study(ROOT / settings["cut"]["snapshot"], settings["cut"]["cutoff"], settings)
-    labels = settings["baseline"]["supplemental"]
-    for name in ADAM:
-        outputs = SimpleNamespace(parquet=folder / f"{name}.parquet", xpt=folder / f"{name}.xpt")
-        write_adam(frames[name], name, outputs, settings["cut"]["cutoff"], labels)
-    return SimpleNamespace(folder=Path(folder), frames=frames, labels=labels)
+    """A study's ADaM datasets derived in process and written as the rules write them (once per
+    session, shared with the define.xml and Dataset-JSON tests)."""
+    study = written_study(request.param, tmp_path_factory)
+    frames = {name: pd.read_parquet(study.folder / f"{name}.parquet") for name in ADAM}
+    return SimpleNamespace(folder=study.folder, frames=frames, labels=study.labels)
 
 
 def test_every_variable_is_labelled_from_the_metadata_and_dates_are_date9(written):
