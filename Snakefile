@@ -23,7 +23,7 @@ include: "rules/report.smk"
 rule all:
     default_target: True
     input:
-        expand("results/{cut}/csr.pdf", cut=CUTS),
+        [finished_cut(cut) for cut in CUTS],
         expand("results/{cut}/adam/{dataset}.parquet", cut=CUTS, dataset=ADAM),
         expand("results/{cut}/adam/define.{ext}", cut=CUTS, ext=["xml", "html"]),
         expand("results/{cut}/adam/json/{dataset}.json", cut=CUTS, dataset=ADAM),

@@ -31,6 +31,17 @@ class UsageError(Exception):
     """A bad argument or input file: reported on one line with exit status 2."""
 
 
+def _cut_name(value: str) -> str:
+    """argparse type of a cut (or study) name: refused before anything reads or writes a path
+    made from it (oncocsr.studyconfig.CUT_NAME)."""
+    from oncocsr.studyconfig import ConfigError, check_cut_name
+
+    try:
+        return check_cut_name(value)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _read_time_event(path: str, time: str, event: str):
     import pandas as pd
 
@@ -143,10 +154,30 @@ def _find_config(cut: str) -> str:
     return found[0]
 
 
+def _locked_by() -> str:
+    """Who re-locks: the git identity of the working copy, else the login name."""
+    import getpass
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.email"], capture_output=True, text=True, check=True
+        )
+        if done.stdout.strip():
+            return done.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
 def _lock(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from oncocsr.lock import LockError, build_lock, lock_path, refuse_relock, write_lock
+    from oncocsr.lockhistory import committed_lock
     from oncocsr.studyconfig import ConfigError, read_config
 
     config_path = args.config or _find_config(args.cut)
@@ -159,11 +190,26 @@ def _lock(args: argparse.Namespace) -> int:
         known = ", ".join(map(str, cuts)) or "none"
         raise UsageError(f"cut {args.cut!r} is not in {config_path} (cuts: {known})")
     path = lock_path(args.cut, args.locks or config.get("locks") or "config/locks")
+    # A lock deleted from the work tree but committed is still the one being replaced.
+    previous = path.read_bytes() if path.is_file() else committed_lock(path)
     try:
         # Before hashing, so that a refused re-lock of a large snapshot answers at once.
         refuse_relock(path, args.cut, force=args.force)
-        lock = build_lock(args.cut, cuts[args.cut], commit=_git_commit(), now=datetime.now(UTC))
-        write_lock(lock, path, force=args.force)
+        if previous is not None and not args.force:
+            raise LockError(
+                f"cut {args.cut} was locked in git ({path} at HEAD): a re-lock needs --force "
+                "and --reason"
+            )
+        lock = build_lock(
+            args.cut,
+            cuts[args.cut],
+            commit=_git_commit(),
+            now=datetime.now(UTC),
+            locked_by=_locked_by(),
+            reason=args.reason,
+            previous=previous,
+        )
+        write_lock(lock, path, force=True)
     except LockError as error:
         raise UsageError(str(error)) from error
     print(f"locked cut {args.cut}: {len(lock['files'])} files of {lock['snapshot']} -> {path}")
@@ -183,6 +229,8 @@ def _init(args: argparse.Namespace) -> int:
             force=args.force,
             commit=_git_commit(),
             now=datetime.now(UTC),
+            locked_by=_locked_by(),
+            reason=args.reason,
         )
     except (InitError, OSError) as error:
         raise UsageError(str(error)) from error
@@ -194,21 +242,36 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verify(args: argparse.Namespace) -> int:
-    from oncocsr.trace import AuditError, verify_results
+def _check_config(args: argparse.Namespace) -> int:
+    """Validate a study config as the workflow does at start. Snakemake parses a --configfile
+    before any of the workflow's code runs, and reports invalid YAML without file, line or
+    column (snakemake.common.configfile); this says where."""
+    from oncocsr.studyconfig import ConfigError, load_study
 
     try:
-        checked, mismatches = verify_results(args.results)
-    except AuditError as error:
+        study = load_study(args.config)
+        study.check_designs()
+    except ConfigError as error:
         raise UsageError(str(error)) from error
-    for item in mismatches:
-        actual = "missing" if item.actual is None else f"actual {item.actual}"
-        print(f"{item.path}: expected {item.expected}, {actual}")
-    if not mismatches:
+    print(f"{args.config}: a valid study config (cuts: {', '.join(study.cuts)})")
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from oncocsr.manifest import AuditError, verify_cut
+    from oncocsr.signing import SignatureError
+
+    try:
+        checked, problems = verify_cut(args.results, certificate=args.certificate)
+    except (AuditError, SignatureError) as error:
+        raise UsageError(str(error)) from error
+    for problem in problems:
+        print(f"{problem.path}: {problem.message}")
+    if not problems:
         print(f"{checked} files verified, all match")
         return 0
-    print(f"{len(mismatches)} of {checked} files differ")
-    if all(item.actual is None for item in mismatches) and len(mismatches) == checked:
+    print(f"{len(problems)} problems in {checked} files and links checked")
+    if all(p.message.endswith("missing") for p in problems):
         print("(paths are relative to the workflow's directory: run verify from there)")
     return 1
 
@@ -298,7 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     lock = commands.add_parser(
         "lock", help="record the sha256 of every file of a cut's snapshot in its lock file"
     )
-    lock.add_argument("--cut", required=True, help="data cut named in the config (cuts.NAME)")
+    lock.add_argument(
+        "--cut", required=True, type=_cut_name, help="data cut named in the config (cuts.NAME)"
+    )
     lock.add_argument(
         "--config",
         help="the study config defining the cut (default: config/config.yaml or the one "
@@ -308,13 +373,18 @@ def build_parser() -> argparse.ArgumentParser:
     lock.add_argument(
         "--force", action="store_true", help="replace an existing lock (a deliberate re-lock)"
     )
+    lock.add_argument(
+        "--reason", help="why the snapshot is re-locked (required with --force; kept in the lock)"
+    )
     lock.set_defaults(handler=_lock)
 
     init = commands.add_parser(
         "init",
         help="write config/studies/NAME.yaml and its lock from what an SDTM snapshot holds",
     )
-    init.add_argument("name", help="study (and cut) name: a folder name under results/")
+    init.add_argument(
+        "name", type=_cut_name, help="study (and cut) name: a folder name under results/"
+    )
     init.add_argument("--snapshot", required=True, help="folder of the SDTM files")
     init.add_argument(
         "--cutoff", help="data cutoff date YYYY-MM-DD (default: the latest date in the data)"
@@ -322,12 +392,28 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--force", action="store_true", help="overwrite an existing study config and lock"
     )
+    init.add_argument("--reason", help="why an existing lock is replaced (required then)")
     init.set_defaults(handler=_init)
 
+    check_config = commands.add_parser(
+        "check-config",
+        help="validate a study config as the workflow does at start (YAML errors with line "
+        "and column, which Snakemake's own message for a --configfile lacks)",
+    )
+    check_config.add_argument("config", help="the study config file, e.g. config/config.yaml")
+    check_config.set_defaults(handler=_check_config)
+
     verify = commands.add_parser(
-        "verify", help="re-hash the files a cut's provenance.json lists (exit 1 on a difference)"
+        "verify",
+        help="check a cut against its manifest.json: every file re-hashed, every job's inputs "
+        "against the outputs that made them, provenance, the lock trail and signatures (exit 1 "
+        "on a problem)",
     )
     verify.add_argument("results", help="results folder of the cut, e.g. results/primary")
+    verify.add_argument(
+        "--certificate",
+        help="the signer's certificate (PEM or DER) to trust: the cut must be signed by it",
+    )
     verify.set_defaults(handler=_verify)
 
     trace = commands.add_parser(

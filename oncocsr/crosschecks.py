@@ -19,6 +19,19 @@ from oncocsr.studyconfig import with_defaults
 
 # Domains whose records happen on study, after consent (prior history in MH/CM may predate it).
 ON_STUDY_DATES = {"AE": "AESTDTC", "EX": "EXSTDTC", "RS": "RSDTC", "TR": "TRDTC", "TU": "TUDTC"}
+# Dates that show the subject alive, beyond the ones CROSS.AFTER_DEATH checks (ON_STUDY_DATES
+# and DS): the rest of ADSL's last-known-alive dates (oncocsr.adam.adsl.ALIVE_DATES), and
+# medications, visits and questionnaires, none of which a dead subject has. Survival contacts
+# count only where the status is alive (terms.alive).
+ALIVE_AFTER_DEATH_DATES = {
+    "DM": ["RFICDTC", "RFSTDTC", "RFXSTDTC", "RFXENDTC", "RFENDTC"],
+    "AE": ["AEENDTC"],
+    "EX": ["EXENDTC"],
+    "SS": ["SSDTC"],
+    "CM": ["CMSTDTC", "CMENDTC"],
+    "SV": ["SVSTDTC", "SVENDTC"],
+    "QS": ["QSDTC"],
+}
 
 
 def _frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -104,6 +117,68 @@ def check_dates_against_consent_and_death(
                 message="record dated after the subject's death (DM.DTHDTC)",
             )
         )
+    return _frames(parts)
+
+
+def _alive_records(frame: pd.DataFrame, domain: str, terms: dict) -> pd.DataFrame:
+    """The records of ``domain`` whose dates show the subject alive (for SS: status alive)."""
+    if domain == "SS":
+        status = upper(frame.get("SSSTRESC", pd.Series("", index=frame.index)))
+        return frame[status.isin([term.upper() for term in terms["alive"]])]
+    return frame
+
+
+def check_alive_after_death(
+    domains: dict[str, pd.DataFrame], files: dict[str, str], terms: dict
+) -> pd.DataFrame:
+    """CROSS.ALIVE_AFTER_DEATH: a record that shows the subject alive
+    (``ALIVE_AFTER_DEATH_DATES``) dated after the subject's death (DM.DTHDTC); the message
+    names both dates. Only what is certainly after counts: the record's earliest possible day
+    after the death's latest (no record of May 2016 is after a death in May 2016).
+
+    An error where the death date is partial: ADSL imputes it no earlier than the last date
+    known alive, so the record moves the death out of its month and changes OS. A warning where
+    the death date is full, which OS takes as it is: one of the two dates is wrong.
+    """
+    dm = domains["DM"].drop_duplicates("USUBJID")
+    if "DTHDTC" not in dm:
+        return pd.DataFrame(columns=COLUMNS)
+    imputed = impute_date(dm["DTHDTC"], "last")
+    death = pd.Series(imputed["date"].to_numpy(), index=dm["USUBJID"])
+    partial = pd.Series((imputed["flag"] != "").to_numpy(), index=dm["USUBJID"])
+    shown = pd.Series(dm["DTHDTC"].to_numpy(), index=dm["USUBJID"])
+    parts = []
+    for name, variables in ALIVE_AFTER_DEATH_DATES.items():
+        frame = domains.get(name)
+        if frame is None or "USUBJID" not in frame:
+            continue
+        frame = _alive_records(frame, name, terms)
+        subjects = frame["USUBJID"]
+        for variable in [variable for variable in variables if variable in frame]:
+            after = impute_date(frame[variable], "first")["date"] > subjects.map(death)
+            if not after.any():
+                continue
+            found = records_findings(
+                frame,
+                name,
+                after,
+                check_id="CROSS.ALIVE_AFTER_DEATH",
+                severity="warning",
+                file=files[name],
+                variable=variable,
+                message="",
+            )
+            moved = subjects[after].map(partial).to_numpy(dtype=bool)
+            found["severity"] = np.where(moved, "error", "warning")
+            found["message"] = (
+                f"{name}.{variable} "
+                + frame.loc[after, variable]
+                + " shows the subject alive after the death on "
+                + subjects[after].map(shown)
+                + " (DM.DTHDTC)"
+                + np.where(moved, ": the imputed death date moves to it (OS)", "")
+            ).to_numpy()
+            parts.append(found)
     return _frames(parts)
 
 
@@ -338,6 +413,7 @@ def cross_check(
     parts = [
         check_orphans(domains, files),
         check_dates_against_consent_and_death(domains, files, terms),
+        check_alive_after_death(domains, files, terms),
         check_first_dose(domains, files, terms),
         check_new_therapy_after_first_dose(domains, files, terms),
         check_tumour_consistency(domains, files, settings),

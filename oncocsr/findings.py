@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from oncocsr.atomic import writes_atomically
+
 SEVERITIES = ("error", "warning", "info")
 COLUMNS = ["id", "severity", "file", "variable", "usubjid", "seq", "value", "message"]
 
@@ -36,6 +38,7 @@ def format_finding(item: dict) -> str:
     return f"[{item['severity']}] {item['id']} {where}{value}: {item['message']}"
 
 
+@writes_atomically()
 def write_findings(path: str | Path, summary: dict, found: pd.DataFrame) -> None:
     """A domain's (or the cross-checks') findings as JSON with counts per severity."""
     found = sort_findings(found)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +12,10 @@ import pandas as pd
 from oncocsr.checks import check_domain, finding, load_spec, records_findings, spec_path
 from oncocsr.dates import impute_date
 from oncocsr.findings import COLUMNS, sort_findings
-from oncocsr.io import SDTM_EXTENSIONS, SDTMReadError, read_sdtm_file
+from oncocsr.inputchecks import input_findings
+from oncocsr.io import SDTM_EXTENSIONS, read_sdtm_bytes
+from oncocsr.lock import SnapshotChanged, refuse_symlinks, verify_read
+from oncocsr.rawfile import SDTMReadError, read_raw
 from oncocsr.sdtmigchecks import conformance_findings
 from oncocsr.studychecks import file_findings
 from oncocsr.studyconfig import with_defaults
@@ -164,6 +169,7 @@ def normalise(
     return frame, found, factors
 
 
+# What reading a file found (oncocsr.rawfile.ReadNote kinds): finding id, severity, message.
 FILE_NOTES = {
     "CSV_MISSING": (
         "FILE.CSV_MISSING",
@@ -173,43 +179,118 @@ FILE_NOTES = {
     "BOM": ("FILE.BOM", "warning", "UTF-8 byte-order mark removed"),
     "CP1252": ("FILE.ENCODING", "warning", "not UTF-8: read as Windows-1252 (cp1252)"),
     "LATIN1": ("FILE.ENCODING", "warning", "not UTF-8: read as Latin-1"),
+    "TRUNCATED": (
+        "FILE.TRUNCATED",
+        "error",
+        "the file was cut short: the records after this point are lost",
+    ),
+    "XPT_MEMBERS": (
+        "FILE.XPT_MEMBERS",
+        "error",
+        "a SAS transport file of an SDTM domain must hold that one dataset",
+    ),
+    "MIXED_ENCODING": (
+        "FILE.MIXED_ENCODING",
+        "error",
+        "not UTF-8, in a file that is otherwise UTF-8: which text the bytes stand for is unknown",
+    ),
+    "NUL": (
+        "FILE.NUL",
+        "error",
+        "NUL byte in the value (shown as \\x00), where a CSV parser ends the value",
+    ),
+    "DUPLICATE_VARIABLE": (
+        "FILE.DUPLICATE_VARIABLE",
+        "error",
+        "several columns have this name: only the first is read",
+    ),
 }
 
 
+def note_finding(note, file: str) -> dict:
+    """The finding of a ``ReadNote``: its kind's id, severity and message, after the note's
+    detail (e.g. the line), with its variable, subject and value."""
+    check_id, severity, message = FILE_NOTES[note.kind]
+    message = f"{note.detail}: {message}" if note.detail else message
+    return finding(check_id, severity, file, note.variable, message, note.usubjid, "", note.value)
+
+
+def _unreadable(path: str | Path, spec: dict, reason: str, summary: dict):
+    """What ingest returns for a file it cannot parse: no records and one error finding."""
+    file = str(path)
+    empty = pd.DataFrame(columns=list(spec["variables"]))
+    unreadable = finding("FILE.UNREADABLE", "error", file, "", reason.removeprefix(f"{file}: "))
+    found = pd.DataFrame([unreadable], columns=COLUMNS)
+    return empty, found, {**summary, "records": 0, "records_after_cut": 0}
+
+
+def read_verified(path: str | Path, locked: dict | None) -> tuple[bytes, str]:
+    """The bytes of a raw file, read once (``read_raw``), and their sha256, checked against the
+    data lock's entry of the file (``locked``: sha256, size and ``lock``, the lock file) when
+    given: a file missing or different from its lock raises ``SnapshotChanged``, so the job
+    refuses before it writes anything. Without ``locked``, an unreadable file raises
+    ``SDTMReadError``, a finding like any other reading failure."""
+    try:
+        data = read_raw(path)
+    except SDTMReadError as error:
+        if locked is None:
+            raise
+        raise SnapshotChanged(
+            f"{error}; the data lock {locked['lock']} records it with sha256 "
+            f"{locked['sha256']} ({locked['size']} bytes): the snapshot changed after the run "
+            "started; nothing was written"
+        ) from None
+    if locked is None:
+        return data, hashlib.sha256(data).hexdigest()
+    return data, verify_read(data, locked, path, locked["lock"])
+
+
+def today() -> str:
+    """The current date (UTC), YYYY-MM-DD: the snapshot date of a check made without a lock."""
+    return datetime.now(UTC).strftime("%Y-%m-%d")
+
+
 def ingest(
-    path: str | Path, spec: dict, cutoff: str, settings: dict | None = None
+    path: str | Path,
+    spec: dict,
+    cutoff: str,
+    settings: dict | None = None,
+    *,
+    locked: dict | None = None,
+    snapshot_date: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Read, normalise and check one raw SDTM file, then apply the data cut.
 
-    ``settings`` are the cut's SAP sections (``ingest`` for CSV missing-value tokens,
-    ``response`` and ``safety`` for the study-aware checks; defaults otherwise). Returns the cut
-    frame, every finding (file, normalisation, pandera and study checks; checks run on the whole
-    file, before the cut) and a summary. An unreadable file gives an error finding and an empty
-    frame, never an exception: the checks gate decides whether the run goes on.
+    The file's bytes are read once: hashed, checked against the data lock's entry ``locked``
+    when given (``read_verified``: a difference raises ``SnapshotChanged``), and parsed, so what
+    is analysed is what the lock vouches for and ``summary["sha256"]`` is the hash of those very
+    bytes. ``settings`` are the cut's SAP sections (``ingest`` for CSV missing-value tokens and
+    the records-per-subject limit, ``response`` and ``safety`` for the study-aware checks;
+    defaults otherwise). ``snapshot_date`` (YYYY-MM-DD, default today) is when the data existed
+    at the latest: the workflow gives the date of the data lock; a date after it is an error.
+    Returns the cut frame, every finding (file, normalisation, pandera and study checks; checks
+    run on the whole file, before the cut) and a summary. An unreadable file gives an error
+    finding and an empty frame, never an exception: the checks gate decides whether the run
+    goes on.
     """
     settings = with_defaults(settings)
     domain = spec["domain"]
     file = str(path)
-    parts = []
+    summary = {"domain": domain, "file": file}
     try:
-        frame, notes = read_sdtm_file(path, missing=settings["ingest"]["csv_missing"])
+        data, digest = read_verified(path, locked)
+        summary.update(sha256=digest, size=len(data))
+        frame, notes = read_sdtm_bytes(data, path, missing=settings["ingest"]["csv_missing"])
     except SDTMReadError as error:
-        columns = list(spec["variables"])
-        empty = pd.DataFrame(columns=columns)
-        reason = str(error).removeprefix(f"{file}: ")
-        unreadable = finding("FILE.UNREADABLE", "error", file, "", reason)
-        found = pd.DataFrame([unreadable], columns=COLUMNS)
-        return empty, found, {"domain": domain, "file": file, "records": 0, "records_after_cut": 0}
-    parts += [
-        pd.DataFrame([finding(*FILE_NOTES[note][:2], file, "", FILE_NOTES[note][2])])
-        for note in notes
-    ]
+        return _unreadable(path, spec, str(error), summary)
+    parts = [pd.DataFrame([note_finding(note, file) for note in notes], columns=COLUMNS)]
     frame, normalised, factors = normalise(frame, spec, file)
     parts += [
         normalised,
         check_domain(frame, spec, file, factors),
         file_findings(frame, domain, file, settings),
         conformance_findings(frame, domain, file),
+        input_findings(frame, domain, file, settings, snapshot_date or today(), factors),
     ]
     cut = apply_data_cut(frame, domain, cutoff)
     parts = [part for part in parts if not part.empty]
@@ -218,20 +299,28 @@ def ingest(
         if parts
         else pd.DataFrame(columns=COLUMNS)
     )
-    summary = {"domain": domain, "file": file, "records": len(frame), "records_after_cut": len(cut)}
+    summary.update(records=len(frame), records_after_cut=len(cut))
     return cut, found, summary
 
 
 def check_snapshot(
-    folder: str | Path, cutoff: str, schema_dir: str | Path, settings: dict | None = None
+    folder: str | Path,
+    cutoff: str,
+    schema_dir: str | Path,
+    settings: dict | None = None,
+    snapshot_date: str | None = None,
 ):
     """Ingest and check every SDTM file of a snapshot in one process, as the ingest and
-    cross-check rules do file by file: return the cut domains and all findings.
+    cross-check rules do file by file: return the cut domains and all findings. A folder
+    holding a symbolic link is refused (``LockError``), as the lock refuses it.
 
-    Used where starting a Snakemake job per file costs more than the work (tests, benchmarks).
+    Used where starting a Snakemake job per file costs more than the work (tests, benchmarks),
+    without a lock: the bytes read are not checked against one, and ``snapshot_date`` defaults
+    to today.
     """
     from oncocsr.crosschecks import cross_check
 
+    refuse_symlinks(folder)
     domains, files, unknown, parts = {}, {}, [], []
     for path in sorted(Path(folder).iterdir()):
         if path.suffix.lower() not in SDTM_EXTENSIONS:
@@ -241,7 +330,9 @@ def check_snapshot(
         if not spec.is_file():
             unknown.append(str(path))
             continue
-        domains[domain], found, _ = ingest(path, load_spec(spec, domain), cutoff, settings)
+        domains[domain], found, _ = ingest(
+            path, load_spec(spec, domain), cutoff, settings, snapshot_date=snapshot_date
+        )
         files[domain] = str(path)
         parts.append(found)
     parts.append(cross_check(domains, files, unknown, cutoff, settings))

@@ -1,6 +1,11 @@
 """Reading SDTM files and writing analysis datasets (DESIGN.md, data flow).
 
-Readers are chosen by file extension; the domain is the file name's stem in upper case.
+Readers are chosen by file extension; the domain is the file name's stem in upper case. They
+parse bytes read once (``oncocsr.rawfile.read_raw``), so that what is parsed is what was hashed
+and checked against the data lock. A SAS transport file's structure is checked as it is read
+(``ReadNote``): a file cut short inside a record, or with fewer records than a v8 header says, and
+a second member (dataset), which is not read. A v5 file cut exactly at the end of a record on an
+80-byte boundary looks like a whole file: v5 headers hold no record count.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyreadstat
+
+from oncocsr.atomic import writes_atomically
+from oncocsr.csvread import CSV_MISSING, read_csv_bytes
+from oncocsr.rawfile import ReadNote, SDTMReadError, read_raw
 
 SDTM_EXTENSIONS = (".xpt", ".csv", ".parquet")
 
@@ -27,6 +36,13 @@ def domain_of(path: str | Path) -> str:
 
 
 _XPT_V5_LIBRARY = b"HEADER RECORD*******LIBRARY HEADER RECORD"
+_XPT_V8_OBS_HEADER = b"HEADER RECORD*******OBSV8   HEADER RECORD"
+# A member (one dataset) begins with one of these records, in v5 and v8 files.
+_XPT_MEMBER_HEADERS = (
+    b"HEADER RECORD*******MEMBER  HEADER RECORD",
+    b"HEADER RECORD*******MEMBV8  HEADER RECORD",
+)
+_XPT_MEMBER_PREFIX = b"HEADER RECORD*******MEMB"
 _IBM_MISSING = np.frombuffer(b"._" + bytes(range(ord("A"), ord("Z") + 1)), dtype=np.uint8)
 
 
@@ -44,30 +60,102 @@ def _ibm_to_double(raw: np.ndarray) -> np.ndarray:
     return np.where(missing, np.nan, value)
 
 
-def _read_xpt_v5(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    """Read a SAS transport v5 file with numpy.
+def _member_name(data: bytes, at: int) -> str:
+    """The dataset name of the member whose header record starts at ``at``: the first word
+    after "SAS" in its descriptor record, two records on (8 characters in v5, 32 in v8)."""
+    words = data[at + 168 : at + 200].split()
+    return words[0].decode("ascii", errors="replace") if words else "?"
+
+
+def _members(data: bytes) -> list[int]:
+    """Offsets of the member header records of a transport file. A header is a whole 80-byte
+    record; the same characters elsewhere are text inside the data."""
+    found = []
+    # One pass over the data for both versions' headers (their common start).
+    at = data.find(_XPT_MEMBER_PREFIX)
+    while at != -1:
+        if at % 80 == 0 and data.startswith(_XPT_MEMBER_HEADERS, at):
+            found.append(at)
+        at = data.find(_XPT_MEMBER_PREFIX, at + 1)
+    return found
+
+
+def _members_note(data: bytes, members: list[int]) -> list[ReadNote]:
+    """XPT_MEMBERS: a file holding several datasets, of which only the first is read."""
+    if len(members) < 2:
+        return []
+    first, others = _member_name(data, members[0]), [_member_name(data, at) for at in members[1:]]
+    return [
+        ReadNote(
+            "XPT_MEMBERS",
+            f"a second member {others[0]} starts at byte {members[1]} ({len(members)} members: "
+            f"{first}, then {', '.join(others)}); only {first} is read, the others are not read",
+            value=", ".join(others),
+        )
+    ]
+
+
+def _cut_record_note(partial: bytes, names, widths, row: int, number: int) -> ReadNote:
+    """TRUNCATED: the file ends ``len(partial)`` bytes into record ``number``; the note names
+    the variable the end falls in, its bytes and the record's subject if that much is there."""
+    offset, variable, value, subject = 0, names[-1], "", ""
+    for name, width in zip(names, widths, strict=True):
+        cell = partial[offset : offset + width]
+        if name == "USUBJID" and len(cell) == width:
+            subject = cell.decode("utf-8", errors="replace").rstrip()
+        if offset + width > len(partial):
+            variable, value = name, cell.decode("utf-8", errors="replace").rstrip()
+            break
+        offset += width
+    return ReadNote(
+        "TRUNCATED",
+        f"the file ends {len(partial)} bytes into record {number} (of {row} bytes)",
+        variable,
+        subject,
+        value,
+    )
+
+
+def _xpt_v5_records(data: bytes, widths: list[int], end: int) -> tuple[np.ndarray, bytes]:
+    """The whole observation records of a v5 member (its data up to ``end``) and the bytes
+    after the last of them.
+
+    Records end padded with blanks to a multiple of 80 bytes, so trailing all-blank records
+    within the last 80 bytes are padding; what remains after the last record must be fewer
+    than 80 blanks, or the file was cut inside a record.
+    """
+    start = data.index(_XPT_OBS_HEADER) + 80
+    row = sum(widths)
+    body = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    count = body.size // row
+    records = body[: count * row].reshape(count, row)
+    leftover = data[start + count * row : end]
+    while count and (records[count - 1] == 0x20).all() and body.size - (count - 1) * row <= 80:
+        count -= 1
+    return records[:count], leftover
+
+
+def _read_xpt_v5(data: bytes) -> tuple[pd.DataFrame, list[ReadNote]]:
+    """Read a SAS transport v5 file's bytes with numpy.
 
     Written here because pyreadstat (and pandas' reader) take 12 to 17 s for a 2-million-row
     file, most of it growing arrays and converting text record by record; this reads the fixed
     records in one buffer and decodes each distinct text value once. pyreadstat still supplies
-    the variable names, types and widths, and reads every other transport variant.
+    the variable names, types and widths (from the same bytes), and reads every other
+    transport variant.
     """
-    _, meta = pyreadstat.read_xport(str(path), metadataonly=True)
-    data = path.read_bytes()
-    start = data.index(b"HEADER RECORD*******OBS     HEADER RECORD") + 80
+    _, meta = pyreadstat.read_xport(io.BytesIO(data), metadataonly=True)
     names = meta.column_names
     widths = [meta.variable_storage_width[name] for name in names]
-    row = sum(widths)
-    if row == 0:
+    if sum(widths) == 0:
         return pd.DataFrame(columns=names), []
-    body = np.frombuffer(data, dtype=np.uint8, offset=start)
-    count = body.size // row
-    records = body[: count * row].reshape(count, row)
-    # Records end padded with blanks to a multiple of 80 bytes: drop trailing all-blank rows.
-    while count and (records[count - 1] == 0x20).all() and body.size - (count - 1) * row <= 80:
-        count -= 1
-    records = records[:count]
-    columns, notes, offset = {}, [], 0
+    members = _members(data)
+    end = members[1] if len(members) > 1 else len(data)
+    records, leftover = _xpt_v5_records(data, widths, end)
+    notes = _members_note(data, members)
+    if len(leftover) >= 80 or leftover.strip(b" "):
+        notes.append(_cut_record_note(leftover, names, widths, sum(widths), len(records) + 1))
+    columns, offset = {}, 0
     for name, width in zip(names, widths, strict=True):
         cells = records[:, offset : offset + width]
         offset += width
@@ -84,85 +172,93 @@ def _read_xpt_v5(path: Path) -> tuple[pd.DataFrame, list[str]]:
                 decoded.append(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 decoded.append(raw.decode("cp1252", errors="replace"))
-                notes.append("CP1252")
+                notes.append(ReadNote("CP1252"))
         columns[name] = np.asarray(decoded, dtype=object)[inverse.ravel()]
-    return pd.DataFrame(columns), sorted(set(notes))
+    return pd.DataFrame(columns), list(dict.fromkeys(notes))
 
 
-class SDTMReadError(ValueError):
-    """A raw SDTM file that cannot be read; the message names the file and the reason."""
+def _read_xpt_other(data: bytes) -> tuple[pd.DataFrame, list[ReadNote]]:
+    """Any other transport variant (v8) with pyreadstat, from the same bytes; its record count
+    is in the OBSV8 header, so a file cut at a record's end is found too."""
+    frame, _ = pyreadstat.read_xport(io.BytesIO(data))
+    notes = _members_note(data, _members(data))
+    header = data.find(_XPT_V8_OBS_HEADER)
+    stated = data[header + 48 : header + 80].strip() if header != -1 else b""
+    if stated.isdigit() and int(stated) > len(frame):
+        notes.append(
+            ReadNote(
+                "TRUNCATED",
+                f"the header says {int(stated)} records, the file holds {len(frame)}",
+                value=str(len(frame)),
+            )
+        )
+    return frame, notes
 
 
-def _decode_csv(path: Path) -> tuple[str, list[str]]:
-    """Text of a CSV file and notes on what was normalised (BOM, legacy encoding).
-
-    UTF-8 is expected; a byte-order mark is dropped, and text that is not UTF-8 is read as
-    Windows-1252 (a superset of Latin-1 for printable characters), both with a note.
-    """
-    data = path.read_bytes()
-    notes = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        notes.append("BOM")
-    try:
-        return data.decode("utf-8"), notes
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252"), [*notes, "CP1252"]
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), [*notes, "LATIN1"]
+# pyreadstat renames the second column of a name "NAME_duplicated1" (and so on).
+_RENAMED_DUPLICATE = re.compile(r"(?P<name>.+)_duplicated\d+")
 
 
-# Tokens for a missing value in CSV files: R writes NA, SAS exports "." (ingest.csv_missing).
-CSV_MISSING = ("", "NA", ".")
+def _first_of_duplicates(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ReadNote]]:
+    """A transport file's columns without the copies of a name that heads several, and a
+    DUPLICATE_VARIABLE note per such name (the first column of the name is kept)."""
+    columns = list(frame.columns)
+    copies: dict[str, list[int]] = {}
+    for position, column in enumerate(columns):
+        match = _RENAMED_DUPLICATE.fullmatch(str(column))
+        if match and match["name"] in columns:
+            first = columns.index(match["name"]) + 1
+            copies.setdefault(match["name"], [first]).append(position + 1)
+    notes = [
+        ReadNote("DUPLICATE_VARIABLE", "", name, "", f"columns {', '.join(map(str, positions))}")
+        for name, positions in copies.items()
+    ]
+    dropped = [columns[position - 1] for positions in copies.values() for position in positions[1:]]
+    return frame.drop(columns=dropped), notes
 
 
-def read_sdtm_file(
-    path: str | Path, missing: tuple[str, ...] | list[str] = CSV_MISSING
-) -> tuple[pd.DataFrame, list[str]]:
-    """Read one SDTM file (XPT v5/v8, CSV or Parquet) by extension; return it with notes.
+def _read_xpt(data: bytes) -> tuple[pd.DataFrame, list[ReadNote]]:
+    """A SAS transport file's bytes (v5 with numpy, others with pyreadstat)."""
+    # Transport files are whole 80-byte records; anything else was cut short.
+    if len(data) % 80:
+        raise SDTMReadError(
+            f"truncated SAS transport file ({len(data)} bytes, not a multiple of 80)"
+        )
+    if data.startswith(_XPT_V5_LIBRARY):
+        frame, notes = _read_xpt_v5(data)
+    else:
+        frame, notes = _read_xpt_other(data)
+    frame, duplicates = _first_of_duplicates(frame)
+    return frame, [*notes, *duplicates]
+
+
+def read_sdtm_bytes(
+    data: bytes, path: str | Path, missing: tuple[str, ...] | list[str] = CSV_MISSING
+) -> tuple[pd.DataFrame, list[ReadNote]]:
+    """Parse the bytes of one SDTM file (XPT v5/v8, CSV or Parquet, by the extension of
+    ``path``, which is only named); return the frame with notes.
 
     Character values are strings with missing as ``""`` (as in SAS). CSV columns are all read as
     text, a cell that is exactly one of the ``missing`` tokens being missing; numeric SDTM
-    variables are converted later (``oncocsr.ingest.normalise``). Notes name normalisations the
-    data checks report (``BOM``, ``CP1252``, ``LATIN1``, ``CSV_MISSING``). A file that cannot be
-    read raises ``SDTMReadError``.
+    variables are converted later (``oncocsr.ingest.normalise``). Notes (``ReadNote``) name the
+    normalisations and problems the data checks report. A file that cannot be read raises
+    ``SDTMReadError``.
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise SDTMReadError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size == 0:
+    if not data:
         raise SDTMReadError(f"{path}: the file is empty (0 bytes)")
-    notes: list[str] = []
     try:
         if suffix == ".xpt":
-            # Transport files are whole 80-byte records; anything else was cut short.
-            if size % 80:
-                raise SDTMReadError(
-                    f"{path}: truncated SAS transport file ({size} bytes, not a multiple of 80)"
-                )
-            with open(path, "rb") as handle:
-                v5 = handle.read(len(_XPT_V5_LIBRARY)) == _XPT_V5_LIBRARY
-            if v5:
-                frame, notes = _read_xpt_v5(path)
-            else:
-                frame, _ = pyreadstat.read_xport(str(path))
+            frame, notes = _read_xpt(data)
         elif suffix == ".csv":
-            text, notes = _decode_csv(path)
-            frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, na_values=list(missing)
-            )
-            if frame.isna().to_numpy().any():
-                notes.append("CSV_MISSING")
-            frame = frame.fillna("")
+            frame, notes = read_csv_bytes(data, missing)
         elif suffix == ".parquet":
-            frame = pd.read_parquet(path)
+            frame, notes = pd.read_parquet(io.BytesIO(data)), []
         else:
-            raise SDTMReadError(f"{path}: unsupported type {suffix!r}; expected {SDTM_EXTENSIONS}")
-    except SDTMReadError:
-        raise
+            raise SDTMReadError(f"unsupported type {suffix!r}; expected {SDTM_EXTENSIONS}")
+    except SDTMReadError as error:
+        raise SDTMReadError(f"{path}: {error}") from None
     except Exception as error:  # every reader failure becomes one clear message
         raise SDTMReadError(f"{path}: cannot be read as {suffix[1:].upper()}: {error}") from error
     if suffix == ".parquet":
@@ -171,6 +267,14 @@ def read_sdtm_file(
             if frame[column].dtype == object:
                 frame[column] = frame[column].fillna("").astype(str)
     return frame, notes
+
+
+def read_sdtm_file(
+    path: str | Path, missing: tuple[str, ...] | list[str] = CSV_MISSING
+) -> tuple[pd.DataFrame, list[ReadNote]]:
+    """Read one SDTM file (``read_raw``: once, never through a symbolic link) and parse it
+    (``read_sdtm_bytes``)."""
+    return read_sdtm_bytes(read_raw(path), path, missing)
 
 
 def read_sdtm(path: str | Path) -> pd.DataFrame:
@@ -251,6 +355,7 @@ def _xpt_cells(
     return table[codes]
 
 
+@writes_atomically()
 def write_xpt(
     frame: pd.DataFrame,
     path: str | Path,
@@ -343,6 +448,7 @@ def write_xpt(
         handle.write(b" " * (-size % 80))
 
 
+@writes_atomically()
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
     """Write Parquet without the pandas index and without writer metadata that varies."""
     frame.reset_index(drop=True).to_parquet(path, index=False, compression="zstd")

@@ -8,10 +8,13 @@ itself is redirected, so that warnings of C libraries and subprocesses reach the
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import traceback
 from collections.abc import Callable
+
+from oncocsr import jobrecord, runlock
 
 
 class JobError(Exception):
@@ -28,8 +31,10 @@ def _one_line(error: BaseException) -> str:
 
 
 def job_log(snakemake) -> Callable[[str], None]:
-    """Redirect stderr to ``snakemake.log[0]`` and install the failure report; returns a
-    function that writes a line to the log (what the job did, for the reader of the log)."""
+    """Redirect stderr to ``snakemake.log[0]``, install the failure report and start the job's
+    record of input and output hashes (oncocsr.jobrecord, written when the job ends without
+    error); returns a function that writes a line to the log (what the job did, for the reader
+    of the log)."""
     path = snakemake.log[0]
     console = os.fdopen(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
     log = open(path, "w", buffering=1, encoding="utf-8", errors="replace")
@@ -39,7 +44,11 @@ def job_log(snakemake) -> Callable[[str], None]:
     wildcards = ", ".join(f"{k}={v}" for k, v in snakemake.wildcards.items())
     where = f"rule {rule}" + (f" ({wildcards})" if wildcards else "")
 
+    record = jobrecord.start(snakemake)
+    atexit.register(record.finish)
+
     def report(kind, error, trace) -> None:
+        record.failed = True
         traceback.print_exception(kind, error, trace, file=log)
         log.flush()
         if isinstance(error, JobError):
@@ -53,6 +62,8 @@ def job_log(snakemake) -> Callable[[str], None]:
         console.flush()
 
     sys.excepthook = report
+    # Before the job writes anything: no new run starts while it runs.
+    runlock.join_run()
 
     def note(message: str) -> None:
         print(message, file=log)

@@ -12,10 +12,11 @@ import json
 import platform
 from base64 import urlsafe_b64encode
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from oncocsr.hashing import sha256_file
+from oncocsr.atomic import writes_atomically
 from oncocsr.lock import read_lock
+from oncocsr.lockhistory import lock_history
 
 
 def package_versions(lock: str | Path) -> dict[str, str]:
@@ -50,7 +51,7 @@ def job_record(path: str, metadata_dir: str | Path = ".snakemake/metadata") -> d
 
 def run_command(run_lock: str | Path = ".snakemake/oncocsr-run.lock") -> str:
     """The Snakemake command of this run, as the workflow wrote it into its run lock
-    (rules/common.smk, hold_run_lock), without the absolute working directory."""
+    (oncocsr.runlock.hold_run_lock), without the absolute working directory."""
     try:
         return Path(run_lock).read_text(encoding="utf-8").split(": ", 1)[1].strip()
     except (OSError, IndexError):
@@ -67,10 +68,56 @@ def portable(path: str, repo: Path) -> str:
     return path
 
 
+class ChainError(ValueError):
+    """A product whose bytes differ from what the job that wrote it, or a job that read it,
+    recorded: it was replaced during the run."""
+
+
+def producers(records: list[dict]) -> dict[str, dict]:
+    """The job record that wrote each output, by output path."""
+    return {output["path"]: record for record in records for output in record["outputs"]}
+
+
+def raw_reads(records: list[dict], raw: list[str]) -> dict[str, dict]:
+    """What the jobs recorded of each raw file they read (the ingest job's verified read)."""
+    wanted = set(raw)
+    return {
+        entry["path"]: entry
+        for record in records
+        for entry in record["inputs"]
+        if entry["path"] in wanted
+    }
+
+
+def chain_breaks(records: list[dict], hashes: dict[str, str], locked: dict[str, str]) -> list[str]:
+    """Links of the audit chain that do not hold: a job's recorded output, or a job's recorded
+    input, whose sha256 is not the file's (``hashes``, by path), or a raw file read with other
+    bytes than its lock (``locked``, by path). One line per break."""
+    breaks = []
+    for record in records:
+        for output in record["outputs"]:
+            now = hashes.get(output["path"])
+            if now is not None and now != output["sha256"]:
+                breaks.append(
+                    f"{output['path']}: rule {record['rule']} wrote sha256 {output['sha256']}, "
+                    f"the file now has {now}"
+                )
+        for entry in record["inputs"]:
+            expected = hashes.get(entry["path"]) or locked.get(entry["path"])
+            if expected is not None and expected != entry["sha256"]:
+                breaks.append(
+                    f"{entry['path']}: rule {record['rule']} read sha256 {entry['sha256']}, "
+                    f"but it is {expected}"
+                )
+    return breaks
+
+
 def build_provenance(
     *,
     raw: list[str],
     products: list[str],
+    records: list[dict],
+    hashed: dict[str, dict],
     code_hashes: dict[str, str],
     lock: str,
     cut: dict,
@@ -80,26 +127,41 @@ def build_provenance(
 ) -> tuple[dict, dict]:
     """provenance.json of a cut, and the run log of wall-clock facts kept beside it.
 
-    For every product: its hash, size, the rule and the inputs (with hashes), params and code
-    hash of the job that wrote it, from Snakemake's job records (code is None when the job ran
-    with other code than the rule has now).
+    For every product: its hash and size as this job read them (``hashed``, by path: the
+    provenance job's own record), the rule and params of the job that wrote it (Snakemake's
+    job record), the inputs with the hashes that job recorded when it read them (``records``,
+    oncocsr.jobrecord), and the rule's code hash (None when the job ran with other code than
+    the rule has now). Raw files carry the hash of the bytes the ingest job read, never a
+    re-read. Raises :class:`ChainError` when a product changed between the job that wrote it
+    and a job that read it.
     """
     config_text = json.dumps(config, sort_keys=True, default=str)
-    locked = {entry["name"]: entry["sha256"] for entry in read_lock(lock)["files"]}
-    hashes: dict[str, str] = {}
-
-    def sha(path: str) -> str:
-        # Raw files are also inputs of the ingest jobs, and products inputs of later jobs:
-        # each file is read once (1.1 GB of raw data at 100,000 subjects).
-        if path not in hashes:
-            hashes[path] = sha256_file(path)
-        return hashes[path]
-
-    def record(path: str) -> dict:
-        return {"path": path, "sha256": sha(path), "size": Path(path).stat().st_size}
-
+    lock_document = read_lock(lock)
+    folder = PurePosixPath(lock_document["snapshot"])
+    locked = {str(folder / entry["name"]): entry for entry in lock_document["files"]}
+    products = sorted(set(products))
+    by_output = producers(records)
+    missing = [path for path in products if path not in by_output]
+    if missing:
+        raise ChainError(
+            "no job record (logs/*.job.json) of the job that wrote "
+            + ", ".join(missing)
+            + ": these files were not written by this workflow's jobs; rerun snakemake"
+        )
+    hashes = {path: hashed[path]["sha256"] for path in products}
+    breaks = chain_breaks(
+        [by_output[path] for path in products],
+        hashes,
+        {path: entry["sha256"] for path, entry in locked.items()},
+    )
+    if breaks:
+        raise ChainError(
+            "the products of this run changed between the jobs that wrote and read them:\n  "
+            + "\n  ".join(sorted(set(breaks)))
+        )
+    reads = raw_reads(records, raw)
     outputs, times = [], []
-    for path in sorted(set(products)):
+    for path in products:
         job = job_record(path)
         # Snakemake records a job's params as their sorted reprs, without names; the rule's
         # code hash is among them when the job ran with the current code.
@@ -107,11 +169,13 @@ def build_provenance(
         params = [value.replace(str(repo.resolve()), "{repo}") for value in job["params"]]
         outputs.append(
             {
-                **record(path),
+                "path": path,
+                "sha256": hashes[path],
+                "size": hashed[path]["size"],
                 "rule": job["rule"],
                 "inputs": [
-                    {"path": portable(name, repo), "sha256": sha(name)}
-                    for name in sorted(job["input"])
+                    {"path": portable(entry["path"], repo), "sha256": entry["sha256"]}
+                    for entry in by_output[path]["inputs"]
                 ],
                 "params": params,
                 "code": code if repr(code) in params else None,
@@ -126,6 +190,19 @@ def build_provenance(
                 "seconds": round(job["endtime"] - job["starttime"], 3),
             }
         )
+    raw_entries = []
+    for path in sorted(raw):
+        entry = locked.get(str(PurePosixPath(path)), {})
+        read = reads.get(path)
+        raw_entries.append(
+            {
+                "path": path,
+                "sha256": read["sha256"] if read else entry.get("sha256"),
+                "size": read["size"] if read else entry.get("size"),
+                "lock_sha256": entry.get("sha256"),
+                "read": read is not None,
+            }
+        )
     document = {
         "command": run_command(),
         "cut": cut,
@@ -133,10 +210,12 @@ def build_provenance(
         "python": platform.python_version(),
         "packages": package_versions(repo / "requirements.lock"),
         "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
-        "lock": {"path": lock, "sha256": sha(lock)},
-        "raw": [
-            {**record(path), "lock_sha256": locked.get(Path(path).name)} for path in sorted(raw)
-        ],
+        "lock": {
+            "path": lock,
+            "sha256": hashed[lock]["sha256"],
+            "history": lock_history(lock_document),
+        },
+        "raw": raw_entries,
         "outputs": outputs,
     }
     return document, {"jobs": times}
@@ -177,6 +256,7 @@ def prov_document(document: dict) -> str:
     return prov.serialize(format="json", indent=1, sort_keys=True) + "\n"
 
 
+@writes_atomically()
 def write_provenance(document: dict, path: str | Path) -> None:
     """provenance.json, or the run log beside it: JSON with indent 1 and sorted keys."""
     Path(path).write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")

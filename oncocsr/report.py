@@ -6,6 +6,7 @@ fetches only files under the allowed folders (the project and the pinned font fi
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -13,6 +14,8 @@ from urllib.parse import unquote, urlparse
 import jinja2
 import matplotlib
 from markupsafe import Markup
+
+from oncocsr.atomic import writes_atomically
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONTS = {
@@ -81,6 +84,36 @@ def restricted_fetcher(allowed_roots: list[Path]):
     return ProjectFetcher()
 
 
+@contextlib.contextmanager
+def subset_fonts_with_fonttools():
+    """While rendering, WeasyPrint subsets the embedded fonts with fontTools (a pinned Python
+    dependency), whatever the system has.
+
+    WeasyPrint 70 subsets with HarfBuzz's hb-subset when it finds the system library
+    libharfbuzz-subset (loaded with cffi at import, weasyprint.text.ffi.harfbuzz_subset) and
+    with fontTools otherwise (weasyprint.pdf.fonts.Font.subset); it has no option to choose.
+    The two write different font bytes, so the same inputs gave two different PDFs depending on
+    whether a system package was installed. Hiding the library from that one check makes
+    WeasyPrint take its own fontTools branch. A WeasyPrint without that check, or without the
+    fontTools branch, is refused rather than silently changing the PDF's bytes.
+    """
+    import weasyprint
+    from weasyprint.pdf import fonts
+
+    if not (hasattr(fonts, "harfbuzz_subset") and hasattr(fonts.Font, "_fonttools_subset")):
+        raise RuntimeError(
+            f"WeasyPrint {weasyprint.__version__} no longer chooses its font subsetter as "
+            "version 70 did: review oncocsr.report.subset_fonts_with_fonttools"
+        )
+    system = fonts.harfbuzz_subset
+    fonts.harfbuzz_subset = None
+    try:
+        yield
+    finally:
+        fonts.harfbuzz_subset = system
+
+
+@writes_atomically("output")
 def write_pdf(
     html: str,
     output: str | Path,
@@ -92,8 +125,9 @@ def write_pdf(
 ) -> int:
     """Render HTML to a PDF/A-3b whose bytes depend only on the inputs (DESIGN.md, determinism).
 
-    ``SOURCE_DATE_EPOCH`` fixes the dates the PDF writer would otherwise take from the clock, and
-    the attachments (name -> (bytes, description)) carry that same date, not the file's mtime.
+    ``SOURCE_DATE_EPOCH`` fixes the dates the PDF writer would otherwise take from the clock, the
+    attachments (name -> (bytes, description)) carry that same date, not the file's mtime, and
+    the fonts are subset by fontTools whatever the system has (:func:`subset_fonts_with_fonttools`).
     Returns the number of pages.
     """
     import io
@@ -120,7 +154,9 @@ def write_pdf(
         for name, (data, description) in sorted((attachments or {}).items())
     ]
     rendered = document.render(pdf_variant="pdf/a-3b")
-    rendered.write_pdf(
-        str(output), pdf_variant="pdf/a-3b", attachments=files, uncompressed_pdf=False
-    )
+    # Fonts are subset when the PDF is written.
+    with subset_fonts_with_fonttools():
+        rendered.write_pdf(
+            str(output), pdf_variant="pdf/a-3b", attachments=files, uncompressed_pdf=False
+        )
     return len(rendered.pages)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import datetime
 import functools
+import math
+import re
 from pathlib import Path
 
 import jsonschema
@@ -19,10 +21,53 @@ import yaml
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "config.schema.yaml"
 # Keys of a cut that are the cut itself, not SAP overrides.
 CUT_KEYS = ("snapshot", "cutoff", "description")
+# A cut's name is a folder under results/ and a file name in the locks folder. Letters, digits,
+# '-' and '_' only: no separator and no '.', so no name can make a path that leaves either
+# folder ("..", "../x"), hide a folder or end in a dot; 64 characters keep "<cut>.lock.json"
+# within every file system's name limit. Matched whole (fullmatch): the schema's pattern is
+# searched, and its "$" lets a trailing newline through.
+CUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+CUT_NAME_RULE = "letters, digits, '-' and '_' (at most 64), starting with a letter or digit"
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class ConfigError(ValueError):
     """A configuration that does not fit the schema; the message names the key and the file."""
+
+
+def check_cut_name(name: object) -> str:
+    """``name`` if it is a valid cut name (:data:`CUT_NAME`), else a :class:`ConfigError`."""
+    if not isinstance(name, str) or not CUT_NAME.fullmatch(name):
+        raise ConfigError(f"{name!r} is not a valid cut name ({CUT_NAME_RULE})")
+    return name
+
+
+def check_cutoff(value: object) -> str:
+    """``value`` if it is a calendar date written YYYY-MM-DD, else a :class:`ConfigError`."""
+    try:
+        if not isinstance(value, str) or not DATE.fullmatch(value):
+            raise ValueError(value)
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{value!r} is not a calendar date YYYY-MM-DD") from None
+    return value
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that an unquoted date that is not a calendar date
+    (``cutoff: 2016-13-45``) is a YAML error at its line and column: the safe loader raises a
+    bare ValueError without a position."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a calendar date ({error})", node.start_mark
+            ) from error
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 @functools.cache
@@ -36,7 +81,7 @@ def read_config(path: str | Path) -> dict:
     """A YAML config file as a dict; a YAML error names its line and column."""
     try:
         with open(path, encoding="utf-8") as handle:
-            config = yaml.safe_load(handle)
+            config = yaml.load(handle, Loader=_Loader)
     except OSError as error:
         raise ConfigError(f"{path}: cannot be read ({error.strerror})") from error
     except yaml.YAMLError as error:
@@ -97,20 +142,41 @@ def deep_merge(base: dict, override: dict) -> dict:
     return merged
 
 
+def _non_finite(value, path: str = ""):
+    """Dotted paths of the NaN and infinite numbers in ``value``: YAML's .nan and JSON's NaN
+    pass every bound of the schema (each comparison with NaN is false), and no setting means
+    anything at infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path or "(top level)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, f"{path}[{index}]")
+
+
 def _check_meaning(settings: dict, source: str, where: str) -> None:
-    """Rules the schema cannot state: real dates, p0 below p1."""
-    problems = []
+    """Rules the schema cannot state: cut names that are safe folder names, real dates, finite
+    numbers, p0 below p1."""
+    problems = [f"{where}{path}: not a finite number" for path in _non_finite(settings)]
     for name, cut in settings.get("cuts", {}).items():
-        try:
-            datetime.date.fromisoformat(cut["cutoff"])
-        except ValueError:
-            problems.append(f"cuts.{name}.cutoff: {cut['cutoff']!r} is not a calendar date")
-    design = settings.get("design")
-    if design and design["p0"] >= design["p1"]:
-        problems.append(
-            f"{where}design: p0 = {design['p0']:g} must be below p1 = {design['p1']:g} "
-            "(H1 is a better response rate than H0)"
-        )
+        for key, check, value in (
+            ("cuts", check_cut_name, name),
+            (f"cuts.{name}.cutoff", check_cutoff, cut["cutoff"]),
+        ):
+            try:
+                check(value)
+            except ConfigError as error:
+                problems.append(f"{key}: {error}")
+    if "design" in settings:
+        p0, p1 = settings["design"]["p0"], settings["design"]["p1"]
+        # A NaN is reported above, once.
+        if math.isfinite(p0) and math.isfinite(p1) and p0 >= p1:
+            problems.append(
+                f"{where}design: p0 = {p0:g} must be below p1 = {p1:g} "
+                "(H1 is a better response rate than H0)"
+            )
     if problems:
         raise ConfigError(f"{source}:\n" + "\n".join(f"  {line}" for line in problems))
 
@@ -152,6 +218,27 @@ class StudyConfig:
 
     def cut(self, cut: str) -> dict:
         return self.settings(cut)["cut"]
+
+    def check_designs(self) -> None:
+        """Raise :class:`ConfigError` unless a Simon two-stage design meets each cut's p0, p1,
+        alpha and power, as the response analysis searches for it (oncocsr.endpoints): without
+        one, that analysis fails after ADaM. A search takes about half a second, so the workflow
+        calls this once at start, in its main process, not in every job."""
+        from oncocsr.stats.simon import search_designs
+
+        problems = []
+        for cut in self.cuts:
+            design = self._settings[cut].get("design")
+            if not design:
+                continue
+            try:
+                search_designs(design["p0"], design["p1"], design["alpha"], design["power"])
+            except ValueError as error:
+                problems.append(
+                    f"cuts.{cut}: design (p0 = {design['p0']:g}, p1 = {design['p1']:g}): {error}"
+                )
+        if problems:
+            raise ConfigError(f"{self.source}:\n" + "\n".join(f"  {line}" for line in problems))
 
 
 def load_study(path: str | Path) -> StudyConfig:

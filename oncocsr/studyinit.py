@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import textwrap
 from pathlib import Path
 
@@ -21,14 +20,22 @@ import yaml
 
 from oncocsr.dates import to_date
 from oncocsr.io import SDTMReadError, read_sdtm_file
-from oncocsr.lock import build_lock, lock_path, write_lock
-from oncocsr.studyconfig import StudyConfig, deep_merge, load_schema, with_defaults
+from oncocsr.lock import LockError, build_lock, lock_path, write_lock
+from oncocsr.studyconfig import (
+    CUT_NAME_RULE,
+    ConfigError,
+    StudyConfig,
+    check_cut_name,
+    check_cutoff,
+    deep_merge,
+    load_schema,
+    with_defaults,
+)
 from oncocsr.studyinit_choices import Inspection, choose_settings, counts, mode, text
 from oncocsr.workflow import SnapshotError, check_required_domains, snapshot_files
 
 __all__ = ["InitError", "Inspection", "init_study", "inspect_snapshot", "study_config_text"]
 
-CUT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 WIDTH = 100
 # study: key, TS parameter (TSPARMCD), what to write from the protocol where TS has none.
 TS_TEXT = (
@@ -184,11 +191,11 @@ def _design_lines(arms: list[str]) -> list[str]:
 
 
 def _check_name(name: str) -> None:
-    if not CUT_NAME.match(name):
-        raise InitError(
-            f"{name!r} is not a valid study (cut) name: letters, digits, '_', '-' and '.', "
-            "starting with a letter or digit"
-        )
+    """The study's name is its one cut's name, and so a folder and a file name."""
+    try:
+        check_cut_name(name)
+    except ConfigError:
+        raise InitError(f"{name!r} is not a valid study (cut) name: {CUT_NAME_RULE}") from None
 
 
 def _cutoff(inspection: Inspection, cutoff: str | None) -> str:
@@ -197,12 +204,9 @@ def _cutoff(inspection: Inspection, cutoff: str | None) -> str:
             raise InitError("no full date in any --DTC variable: give --cutoff YYYY-MM-DD")
         return inspection.latest_date
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cutoff):
-            raise ValueError(cutoff)
-        dt.date.fromisoformat(cutoff)
-    except ValueError:
+        return check_cutoff(cutoff)
+    except ConfigError:
         raise InitError(f"cutoff {cutoff!r} is not a date YYYY-MM-DD") from None
-    return cutoff
 
 
 def study_config_text(
@@ -222,7 +226,7 @@ def study_config_text(
     date = _cutoff(inspection, cutoff)
     schema = load_schema()
     sections = deep_merge(with_defaults(), inspection.sections)
-    relock = f"python -m oncocsr lock --cut {name} --force"
+    relock = f"python -m oncocsr lock --cut {name} --force --reason TEXT"
     found = (
         f"latest date in the data: {date} ({inspection.latest_source}); set the real data cutoff"
     )
@@ -271,9 +275,12 @@ def init_study(
     locks_dir: str | Path = "config/locks",
     commit: str = "unknown",
     now: dt.datetime,
+    locked_by: str = "not recorded",
+    reason: str | None = None,
 ) -> dict:
     """Write ``<studies_dir>/<name>.yaml``, a complete study config drafted from the snapshot,
-    and its data lock ``<locks_dir>/<name>.lock.json`` (both replaced only with ``force``).
+    and its data lock ``<locks_dir>/<name>.lock.json`` (both replaced only with ``force``; a
+    replaced lock is a re-lock, which needs a ``reason`` and is chained to the old one).
     Returns both paths, the command to run next and warnings for the statistician."""
     _check_name(name)
     config_path = Path(studies_dir) / f"{name}.yaml"
@@ -288,7 +295,18 @@ def init_study(
     text = study_config_text(name, snapshot, inspection, cutoff, locks_dir=locks_dir)
     config = yaml.safe_load(text)
     StudyConfig(config, source=str(config_path))
-    lock = build_lock(name, config["cuts"][name], commit=commit, now=now)
+    try:
+        lock = build_lock(
+            name,
+            config["cuts"][name],
+            commit=commit,
+            now=now,
+            locked_by=locked_by,
+            reason=reason,
+            previous=lock_file.read_bytes() if lock_file.is_file() else None,
+        )
+    except LockError as error:
+        raise InitError(str(error)) from error
     config_path.parent.mkdir(parents=True, exist_ok=True)
     config_path.write_text(text, encoding="utf-8")
     write_lock(lock, lock_file, force=True)
@@ -297,7 +315,8 @@ def init_study(
         warnings.insert(
             0,
             f"cutoff {config['cuts'][name]['cutoff']} is the latest date in the data: set the "
-            f"real data cutoff in {config_path}, then python -m oncocsr lock --cut {name} --force",
+            f"real data cutoff in {config_path}, then python -m oncocsr lock --cut {name} --force "
+            "--reason 'real data cutoff'",
         )
     warnings.append("no design: write p0 and p1 from the protocol (design, commented out)")
     return {

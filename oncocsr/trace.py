@@ -1,7 +1,6 @@
-"""Auditing a built data cut: check its files against ``provenance.json``, and trace a number of
-the report or a file back to the raw snapshot (DESIGN.md, ARD).
+"""Auditing a built data cut: trace a number of the report or a file back to the raw snapshot
+(DESIGN.md, ARD); ``verify`` is oncocsr.manifest.
 
-:func:`verify_results` re-hashes every file that ``results/<cut>/provenance.json`` lists.
 :func:`trace` walks an ARD row to the ADaM records and subjects its filter selects, the SDTM
 records those came from, the cut SDTM file and the raw file with its hash in the lock; or walks an
 output file through the inputs provenance records for it down to the raw files. Lineages are plain
@@ -12,8 +11,6 @@ Paths are relative to the workflow's working directory, as in ``provenance.json`
 from __future__ import annotations
 
 import difflib
-import hashlib
-import io
 import json
 import os
 import re
@@ -23,7 +20,6 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from oncocsr.ard import TOTAL, arm_variable
-from oncocsr.hashing import sha256_file
 
 PROVENANCE = "provenance.json"
 # ADaM datasets whose records are one per subject (or a summary of all of a subject's records)
@@ -55,51 +51,6 @@ def read_provenance(results_dir: str | Path) -> dict:
     if not isinstance(document, dict) or not ("outputs" in document or "raw" in document):
         raise AuditError(f"{path} is not a provenance file (no outputs or raw list)")
     return document
-
-
-# --- verify -----------------------------------------------------------------------------------
-
-
-def pdf_attachment(pdf: bytes, name: str) -> bytes | None:
-    """The bytes of the file attached to a PDF under ``name``, or None when there is none."""
-    from pypdf import PdfReader
-
-    attached = PdfReader(io.BytesIO(pdf)).attachments.get(name)
-    return attached[0] if attached else None
-
-
-@dataclass(frozen=True)
-class Mismatch:
-    """A listed file whose bytes differ from provenance (``actual`` None: the file is missing)."""
-
-    path: str
-    expected: str
-    actual: str | None
-
-
-def verify_results(results_dir: str | Path) -> tuple[int, list[Mismatch]]:
-    """Re-hash every file listed under ``outputs`` and ``raw`` in the cut's provenance.json and,
-    when ``csr.pdf`` exists, compare its attached provenance.json with the file. Returns the
-    number of files checked and those that differ, in provenance order."""
-    results_dir = Path(results_dir)
-    provenance = read_provenance(results_dir)
-    listed = [*provenance.get("outputs", []), *provenance.get("raw", [])]
-    mismatches = []
-    for entry in listed:
-        path = Path(entry["path"])
-        actual = sha256_file(path) if path.is_file() else None
-        if actual != entry["sha256"]:
-            mismatches.append(Mismatch(entry["path"], entry["sha256"], actual))
-    checked = len(listed)
-    pdf = results_dir / "csr.pdf"
-    if pdf.is_file():
-        checked += 1
-        expected = sha256_file(results_dir / PROVENANCE)
-        attached = pdf_attachment(pdf.read_bytes(), PROVENANCE)
-        actual = None if attached is None else hashlib.sha256(attached).hexdigest()
-        if actual != expected:
-            mismatches.append(Mismatch(f"{_norm(pdf)} (attached {PROVENANCE})", expected, actual))
-    return checked, mismatches
 
 
 # --- ARD filters ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from oncocsr.atomic import writes_atomically
 from oncocsr.findings import SEVERITIES, format_finding
 from oncocsr.joblog import JobError
 
@@ -150,6 +151,7 @@ def pass_gate(
     return {"passed": True, "counts": counts, "waiver_file": waiver_file, "waivers": applied}
 
 
+@writes_atomically()
 def write_gate(path: str | Path, record: dict) -> None:
     """A passed gate's record as JSON (sorted keys: the same bytes on every rebuild)."""
     with open(path, "w", encoding="utf-8") as handle:

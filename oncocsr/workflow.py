@@ -1,5 +1,6 @@
 """Helpers of the Snakemake workflow (rules/common.smk wires them): code hashes for rerun
-triggers, the files of a snapshot, and the checks made before any job runs.
+triggers, the files of a snapshot, the checks made before any job runs, and what a failed run
+does with the products it leaves out of date.
 
 Kept here, not in the .smk files, so that they are tested like any other module (DESIGN.md,
 caching and data flow).
@@ -11,6 +12,8 @@ import ast
 import functools
 import hashlib
 import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 SDTM_EXTENSIONS = (".xpt", ".csv", ".parquet")
@@ -29,12 +32,18 @@ class SnapshotError(ValueError):
 
 
 def snapshot_files(folder: str | Path, cut: str) -> dict[str, str]:
-    """Raw SDTM files of a snapshot, by lower-case domain name (the file's stem)."""
+    """Raw SDTM files of a snapshot, by lower-case domain name (the file's stem). A symbolic
+    link in the folder is refused: its target can change without the snapshot changing."""
     folder = Path(folder)
     if not folder.is_dir():
         raise SnapshotError(f"cut {cut!r}: snapshot folder {folder} does not exist")
     files: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
+        if path.is_symlink():
+            raise SnapshotError(
+                f"cut {cut!r}: {path} is a symbolic link (to {os.readlink(path)}): refused; "
+                "a snapshot must hold its own files: copy it into the folder and lock it again"
+            )
         if path.suffix.lower() in SDTM_EXTENSIONS:
             domain = path.stem.lower()
             if domain in files:
@@ -130,3 +139,102 @@ def select_settings(settings: dict, paths: tuple[str, ...] | list[str]) -> dict:
             target = target.setdefault(parent, {})
         target[key] = source.get(key)
     return selected
+
+
+# A cut's products by what they rest on, as paths in results/{cut}/ (DESIGN.md, output
+# contract): the report and its records, made last; what follows the ADaM gate (ARD, TLFs,
+# appendices: they are made from ADaM beside the ADaM checks, not after them); and what follows
+# the data-checks gate (ADaM, its checks and everything after).
+REPORT = (
+    "csr.pdf",
+    "csr.signed.pdf",
+    "manifest.json",
+    "manifest.json.p7s",
+    "provenance.json",
+    "provenance.prov.json",
+)
+AFTER_ADAM_GATE = ("ard", "tlf", "appendices", *REPORT)
+AFTER_DATA_GATE = (
+    "adam",
+    "checks/adam.json",
+    "checks/adam.html",
+    "checks/adam_gate.json",
+    *AFTER_ADAM_GATE,
+)
+# Each gate (rules/checks.smk): its name, the record it writes when it passes, its log (which
+# every run of the gate writes, passed or not) and what it guards. A log without its record is a
+# gate that ran and stopped the run.
+GATES = (
+    ("the data-checks gate", "checks/gate.json", "logs/checks_gate.log", AFTER_DATA_GATE),
+    ("the ADaM gate", "checks/adam_gate.json", "logs/adam_gate.log", AFTER_ADAM_GATE),
+)
+
+
+def stale_report(folder: Path, products: Iterable[str | Path]) -> str | None:
+    """Why the report of a cut (csr.pdf and its records) no longer matches the products it rests
+    on: a manifest whose csr.pdf is gone, or the first of ``products`` that is missing or newer
+    than the oldest report file; None when it matches or there is no report. By modification
+    time, as Snakemake's own trigger: a restore that gave the files new times in another order
+    makes a matching report look stale, and it is moved aside and built again with the same
+    bytes, not lost."""
+    present = [folder / name for name in REPORT if (folder / name).exists()]
+    if not present:
+        return None
+    csr = folder / "csr.pdf"
+    if (folder / "manifest.json").exists() and not csr.exists():
+        return f"{csr} is missing"
+    oldest = min(present, key=lambda path: path.stat().st_mtime_ns)
+    written = oldest.stat().st_mtime_ns
+    for product in map(Path, products):
+        if not product.exists():
+            return f"{product} is missing"
+        if product.stat().st_mtime_ns > written:
+            return f"{product} is newer than {oldest}"
+    return None
+
+
+def set_aside(folder: Path, names: list[str], reason: str, now: datetime) -> Path:
+    """Move ``names`` (files and folders of a cut's results ``folder``) to a folder beside it
+    named ``<cut>.set-aside-<UTC time>``, which no cut can be named (cut names have no dot:
+    studyconfig), with a note of ``reason``; returns that folder."""
+    target = folder.with_name(f"{folder.name}.set-aside-{now:%Y%m%dT%H%M%SZ}")
+    for name in names:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(folder / name, target / name)
+    (target / "REASON.txt").write_text(
+        f"Set aside on {now:%Y-%m-%d %H:%M:%S} UTC by a failed run of the workflow: {reason}.\n"
+        f"No passed check nor current product backs these: {', '.join(names)}.\n",
+        encoding="utf-8",
+    )
+    return target
+
+
+def set_aside_after_failure(
+    cut: str, products: Iterable[str | Path], results: str | Path = "results", now=None
+) -> str | None:
+    """After a run that failed, move out of a cut's results what no longer matches its data, so
+    that no reader takes it for current; returns the message for the user, or None.
+
+    A gate that stopped the run sets aside everything it guards (an earlier build's ADaM, ARD,
+    TLFs and CSR after the data-checks gate; what follows ADaM after the ADaM gate); any other
+    failure sets aside the report (csr.pdf, its manifest, provenance and signed copies) when one
+    of its ``products`` is missing or newer than it (``stale_report``). Moved aside, not
+    deleted: the earlier CSR may be the only one of an earlier snapshot."""
+    folder = Path(results) / cut
+    for gate, record, log, guarded in GATES:
+        if (folder / log).exists() and not (folder / record).exists():
+            reason, names = f"{gate} did not pass", guarded
+            break
+    else:
+        stale = stale_report(folder, products)
+        if stale is None:
+            return None
+        reason, names = f"the report no longer matches the cut's products ({stale})", REPORT
+    moved = [name for name in names if (folder / name).exists()]
+    if not moved:
+        return None
+    target = set_aside(folder, moved, reason, now or datetime.now(UTC))
+    return (
+        f"oncocsr: cut {cut}: {reason}, so {', '.join(moved)} were moved out of the way to "
+        f"{target}/ (delete it when no longer needed)"
+    )

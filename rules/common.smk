@@ -1,17 +1,16 @@
-import fcntl
-import os
+import functools
 import re
-import shlex
 import sys
 from operator import attrgetter
 from pathlib import Path
 
 from snakemake.io import is_callable
+from snakemake.logging import logger
 from snakemake.utils import min_version
 
 from oncocsr.studyconfig import ConfigError, StudyConfig
 from oncocsr.tlf.catalog import FIGURES, LISTINGS, TABLES
-from oncocsr import waivers
+from oncocsr import runlock, waivers
 from oncocsr import workflow as helpers
 
 min_version("9.0")
@@ -182,11 +181,53 @@ def pipeline_identity():
 
 PIPELINE = pipeline_identity()
 LOCKS = Path(STUDY.study["locks"])
+# The study's signing key and certificate (rule sign), or nothing to sign.
+SIGNING = STUDY.study.get("signing") or {}
+
+
+def finished_cut(cut):
+    """What a finished run leaves for a cut: the CSR, the manifest written last, and their
+    signed copies when the study configures a key."""
+    signed = ["manifest.json.p7s", "csr.signed.pdf"] if SIGNING else []
+    return [f"results/{cut}/{name}" for name in ["csr.pdf", "manifest.json", *signed]]
 
 
 def lock_file(cut):
     """The data lock of a cut: config/locks/<cut>.lock.json (python -m oncocsr lock)."""
     return str(LOCKS / f"{cut}.lock.json")
+
+
+@functools.cache
+def data_lock(cut):
+    """The data lock of a cut, read once per process."""
+    from oncocsr.lock import read_lock
+
+    try:
+        return read_lock(lock_file(cut))
+    except (OSError, ValueError) as error:
+        raise WorkflowError(f"data lock of cut {cut!r}: {error}") from None
+
+
+def locked_raw(wildcards):
+    """A params function: the data lock's entry (name, sha256, size) of the job's raw file and
+    the lock file, which the job checks the bytes it reads against (a verified read). Only a
+    change of that file's entry reruns the job."""
+    from oncocsr.lock import locked_entry
+
+    name = Path(raw_sdtm(wildcards)["raw"]).name
+    try:
+        entry = locked_entry(data_lock(wildcards.cut), name)
+    except ValueError as error:
+        raise WorkflowError(str(error)) from None
+    return {**entry, "lock": lock_file(wildcards.cut)}
+
+
+def snapshot_date(wildcards):
+    """A params function: the date (UTC) the cut's snapshot was locked. Data dated after it did
+    not exist when the snapshot was taken (the ingest checks); a re-lock on another day changes
+    it and so reruns the ingest jobs."""
+    locked_at = data_lock(wildcards.cut).get("locked_at")
+    return locked_at[:10] if locked_at else None
 
 
 def verify_data_locks():
@@ -211,37 +252,27 @@ def verify_data_locks():
             raise WorkflowError(str(error)) from None
 
 
-def hold_run_lock():
-    """One run at a time per working directory. The operating system releases the lock when
-    the process ends, even by SIGKILL, so a killed run leaves nothing to unlock (Snakemake's own
-    directory lock, which would, is switched off in the profile)."""
-    path = Path(".snakemake/oncocsr-run.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "another process"
-        raise WorkflowError(
-            f"another run of this workflow is using {Path.cwd()} ({holder}); wait for it to "
-            "finish: two runs writing the same results would corrupt them"
-        ) from None
-    handle.seek(0)
-    handle.truncate()
-    # The command, without the absolute working directory, is read back by rule provenance.
-    command = [
-        "snakemake",
-        *(arg.replace(str(Path.cwd()), ".") for arg in sys.argv[1:]),
-    ]
-    handle.write(f"pid {os.getpid()}: {shlex.join(command)}\n")
-    handle.flush()
-    return handle
-
-
 if workflow.is_main_process:
-    RUN_LOCK = hold_run_lock()
+    # Once per run, not in every job: the design search takes half a second (studyconfig).
+    try:
+        STUDY.check_designs()
+    except ConfigError as error:
+        raise WorkflowError(str(error)) from None
+    # One run at a time, until every job of it has ended (oncocsr.runlock).
+    try:
+        RUN_LOCK = runlock.hold_run_lock(sys.argv[1:])
+    except runlock.RunLockError as error:
+        raise WorkflowError(str(error)) from None
     verify_data_locks()
+
+
+# A failed run moves aside what of each cut no longer matches its data: an earlier build's
+# products behind a gate that stopped, or a CSR whose products changed (oncocsr.workflow).
+onerror:
+    for cut in CUTS:
+        message = helpers.set_aside_after_failure(cut, cut_products(cut))
+        if message:
+            logger.error(message)
 
 
 def listing_inputs(wildcards):

@@ -14,6 +14,8 @@ rule ingest_domain:
         runtime=runtime_min(0.05),
     params:
         cut=cut_params,
+        locked=locked_raw,
+        snapshot_date=snapshot_date,
         settings=sap_sections(
             "ingest", "response.criterion", "response.terms", "safety.grade"
         ),

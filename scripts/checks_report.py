@@ -7,6 +7,7 @@ note = job_log(snakemake)
 
 from pathlib import Path
 
+from oncocsr.atomic import write_text
 from oncocsr.findings import SEVERITIES, read_findings
 from oncocsr.report import environment
 
@@ -39,6 +40,5 @@ html = (
         totals=totals,
     )
 )
-with open(snakemake.output[0], "w", encoding="utf-8") as handle:
-    handle.write(html)
+write_text(snakemake.output[0], html)
 note(f"{len(findings)} findings in {len(checks)} checks")

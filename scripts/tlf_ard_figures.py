@@ -7,6 +7,7 @@ note = job_log(snakemake)
 
 import pandas as pd
 
+from oncocsr.atomic import write_bytes
 from oncocsr.tlf.figures import forest_figure, km_figure
 
 params, output = snakemake.params, snakemake.output
@@ -24,6 +25,5 @@ svgs = {
 }
 svgs[output.forest] = forest_figure(ard, subgroups=params.subgroups, design=params.design)
 for path, svg in svgs.items():
-    with open(path, "wb") as handle:
-        handle.write(svg)
+    write_bytes(path, svg)
 note(f"{len(svgs)} figures")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from oncocsr.atomic import write_text
 from oncocsr.findings import read_findings
 from oncocsr.hashing import inputs_sha256
 from oncocsr.tlf import listings
@@ -47,7 +48,8 @@ appendix = write_listing_appendix(
     max_rows=params.appendix_max_rows,
 )
 inline = len(listing.rows) <= params.max_rows
-Path(snakemake.output.html).write_text(
+write_text(
+    snakemake.output.html,
     render_listing(
         listing,
         footer_text=text,
@@ -55,6 +57,5 @@ Path(snakemake.output.html).write_text(
         max_rows=params.max_rows,
         appendix=None if inline else appendix,
     ),
-    encoding="utf-8",
 )
 note(f"listing {tlf}: {len(listing.rows)} rows, appendix {appendix['pages']} pages")

@@ -7,6 +7,7 @@ note = job_log(snakemake)
 
 import pandas as pd
 
+from oncocsr.atomic import write_bytes
 from oncocsr.tlf.figures import spider_figure, swimmer_figure, waterfall_figure
 
 data = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
@@ -19,6 +20,5 @@ svgs = {
     output.swimmer: swimmer_figure(data["adsl"], data["adrs"], data["adtte"], arm),
 }
 for path, svg in svgs.items():
-    with open(path, "wb") as handle:
-        handle.write(svg)
+    write_bytes(path, svg)
 note(f"{len(svgs)} figures")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from oncocsr.atomic import write_text
 from oncocsr.hashing import sha256_file
 from oncocsr.tlf.render import footer, render_tables
 from oncocsr.tlf.rtf import table_rtf
@@ -22,6 +23,6 @@ for tlf, html, rtf in zip(sorted(params.sources), output.html, output.rtf, stric
     text = footer(
         sources=params.sources[tlf], rule="tlf_tables", cut=params.cut, input_sha256=input_sha256
     )
-    Path(html).write_text(render_tables(tables, text, templates), encoding="utf-8")
-    Path(rtf).write_text(table_rtf(tables, text), encoding="ascii")
+    write_text(html, render_tables(tables, text, templates))
+    write_text(rtf, table_rtf(tables, text), encoding="ascii")
 note(f"{len(params.sources)} tables")

@@ -1,9 +1,11 @@
-"""Shared fixtures: hand-built SDTM records for derivation tests."""
+"""Shared fixtures: hand-built SDTM records for derivation tests, and the workflow built once
+in a temporary project for the tests that run Snakemake on it."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from project import new_project, snakemake
 
 START = pd.Timestamp("2015-01-01")
 
@@ -100,3 +102,13 @@ def bundled_settings() -> dict:
     return load_study(Path(__file__).resolve().parents[1] / "config" / "config.yaml").settings(
         "primary"
     )
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory):
+    """The workflow built in a temporary project (tests/project.py), once per session: tests
+    read it, and copy it before changing anything."""
+    project = new_project(tmp_path_factory.mktemp("audit"))
+    result = snakemake(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project

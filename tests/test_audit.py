@@ -1,9 +1,7 @@
 """Audit trail under Snakemake: data lock, content-based rerun triggers, provenance, trace,
 verify, Snakemake's report, and runs that are killed or run twice at once.
 
-The workflow is copied into a temporary project (its own code, config, lock and snapshot), so
-that tests can edit code and data without touching the repository; PYTHONPATH makes the jobs
-import the copy's library.
+The workflow runs in a temporary project (tests/project.py), built once per session.
 """
 
 from __future__ import annotations
@@ -13,78 +11,22 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
+from project import run, snakemake
 
 from oncocsr.hashing import sha256_file
-from oncocsr.simulate import run as simulate
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.workflow
-WORKFLOW = [
-    "Snakefile",
-    "rules",
-    "scripts",
-    "oncocsr",
-    "reports",
-    "schemas",
-    "profiles",
-    "config",
-    "requirements.lock",
-    "environment.yml",
-]
-
-
-def run(project: Path, *args: str, wait: bool = True):
-    env = {**os.environ, "PYTHONPATH": str(project)}
-    command = [sys.executable, "-m", *args]
-    if not wait:
-        return subprocess.Popen(
-            command,
-            cwd=project,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
-
-
-def snakemake(project: Path, *args: str, wait: bool = True):
-    return run(project, "snakemake", "--cores", "2", *args, wait=wait)
-
-
-def new_project(folder: Path) -> Path:
-    """The workflow, a 30-subject simulated snapshot and its data lock, in ``folder``."""
-    for name in WORKFLOW:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, folder / name)
-    shutil.rmtree(folder / "config" / "locks", ignore_errors=True)
-    meta = simulate(30, 5, folder / "sdtm", quiet=True)
-    config = yaml.safe_load((folder / "config" / "config.yaml").read_text())
-    config["cuts"] = {"primary": {"snapshot": "sdtm", "cutoff": meta["cutoff"]}}
-    (folder / "config" / "config.yaml").write_text(yaml.safe_dump(config))
-    locked = run(folder, "oncocsr", "lock", "--cut", "primary")
-    assert locked.returncode == 0, locked.stderr
-    return folder
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = new_project(tmp_path_factory.mktemp("audit"))
-    result = snakemake(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return project
+def built(built_project):
+    return built_project
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 import pandas as pd
 import pytest
@@ -274,4 +275,67 @@ def test_figures_without_data_still_render(tumour):
     figure = draw(figures._swimmer, *subjects(figures.SWIMMER_MAX + 1, responders=0))
     assert figure.axes[0].get_yticklabels() == []
     assert figure.axes[0].texts[0].get_text() == "No subject to show"
+    plt.close(figure)
+
+
+# Text a figure must show as it is: between two '$', matplotlib's mathtext parsed it as TeX, and
+# an unknown macro stopped the figure (issue 15: a SUBJID crashed the swimmer plot).
+MATHTEXT = [r"$\undefinedmacro{$", r"$x^$", r"$\frac{$"]
+
+
+def km_inputs(arms: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ADTTE (PFS, two subjects per arm) and the KM ARD rows the figure reads, of ``arms``."""
+    adtte = pd.DataFrame(
+        {
+            "USUBJID": [f"{i}-{arm}" for arm in arms for i in range(2)],
+            "ACTARM": [arm for arm in arms for _ in range(2)],
+            "PARAMCD": "PFS",
+            "FASFL": "Y",
+            "AVAL": [90.0, 200.0] * len(arms),
+            "CNSR": [0, 1] * len(arms),
+        }
+    )
+    stats = {"median": (3.0, ""), "n_risk_0m": (2, ""), "n_risk_3m": (1, "")}
+    common = {"tlf_id": "14.2.5", "population": "FAS", "source_dataset": "ADTTE"}
+    common |= {"filter": "", "method": "", "input_sha256": ""}
+    frames = [
+        ard.rows(analysis_id="KM-PFS", group=arm, variable="AVAL", stats=stats, **common)
+        for arm in arms
+    ]
+    return adtte, ard.combine(frames)
+
+
+def test_text_from_the_data_is_never_parsed_as_mathtext(tumour):
+    """SUBJID, arm, subgroup and level names holding '$...$' render as text in every figure."""
+    adsl, adrs, adtte = subjects(3, responders=1)
+    adsl["SUBJID"] = MATHTEXT
+    adsl["ACTARM"] = [MATHTEXT[0], MATHTEXT[0], MATHTEXT[1]]
+    adtr, tumour_adrs = tumour
+    adtr = adtr.assign(ACTARM=MATHTEXT[2])
+    forest = subgroup_ard()
+    forest = pd.concat([forest, forest.assign(group=MATHTEXT[0])], ignore_index=True)
+    forest["variable"] = forest["variable"].str.replace("<50", MATHTEXT[1], regex=False)
+    forest["result_id"] = [
+        ard.result_id(*row)
+        for row in forest[["analysis_id", "group", "variable", "stat_name"]].itertuples(index=False)
+    ]
+    subgroups = [{**SUBGROUPS[0], "label": MATHTEXT[2], "levels": [MATHTEXT[1]]}]
+    km_adtte, km_ard = km_inputs(MATHTEXT[:2])
+    svgs = [
+        figures.swimmer_figure(adsl, adrs, adtte),
+        figures.swimmer_figure(adsl, adrs, adtte, arm="ACTARM"),
+        figures.waterfall_figure(adtr, tumour_adrs, "ACTARM"),
+        figures.spider_figure(adtr, tumour_adrs, "ACTARM"),
+        figures.forest_figure(forest, subgroups=subgroups, design=DESIGN),
+        figures.km_figure(km_adtte, km_ard, paramcd="PFS", label="PFS", conf_level=0.95),
+    ]
+    assert all(ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg" for svg in svgs)
+    # Drawn as the characters they are: every text of the figure, tick labels included (made
+    # when it is drawn, as to_svg does inside the style), is plain text.
+    with plt.rc_context(figures.STYLE):
+        figure = figures._swimmer(adsl, adrs, adtte)
+        figure.canvas.draw()
+    texts = [text for text in figure.findobj(matplotlib.text.Text) if text.get_text()]
+    assert {tick.get_text() for tick in figure.axes[0].get_yticklabels()} == set(MATHTEXT)
+    assert texts and not any(text.get_parse_math() for text in texts)
     plt.close(figure)

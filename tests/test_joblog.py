@@ -8,16 +8,24 @@ import sys
 import textwrap
 
 
-def run_job(tmp_path, body: str) -> subprocess.CompletedProcess:
+def run_job(
+    tmp_path, body: str, inputs: dict | None = None, outputs: dict | None = None
+) -> subprocess.CompletedProcess:
     """A script as Snakemake runs one: a ``snakemake`` object, then the script's code."""
+    inputs, outputs = inputs or {}, outputs or {}
     log = tmp_path / "job.log"
     script = tmp_path / "job.py"
     script.write_text(
         textwrap.dedent(
             f"""
             from types import SimpleNamespace
+            from snakemake.iocontainers import Namedlist
             snakemake = SimpleNamespace(
-                log=[{str(log)!r}], rule="adsl", wildcards={{"cut": "primary"}}
+                log=[{str(log)!r}],
+                rule="adsl",
+                wildcards={{"cut": "primary"}},
+                input=Namedlist(fromdict={inputs!r}),
+                output=Namedlist(fromdict={outputs!r}),
             )
             from oncocsr.joblog import JobError, job_log
             note = job_log(snakemake)
@@ -56,3 +64,24 @@ def test_a_job_that_succeeds_writes_what_it_did_to_its_log(tmp_path):
     result = run_job(tmp_path, 'note("ADSL: 43 subjects")\n')
     assert result.returncode == 0 and result.stderr == ""
     assert (tmp_path / "job.log").read_text() == "ADSL: 43 subjects\n"
+
+
+def test_a_job_records_the_hashes_it_read_and_wrote_only_when_it_succeeds(tmp_path):
+    import hashlib
+    import json
+
+    source, target = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    source.write_bytes(b"input bytes")
+    files = {"inputs": {"data": str(source)}, "outputs": {"out": str(target)}}
+    write = f"open({str(target)!r}, 'wb').write(b'output bytes')\n"
+    record = tmp_path / "job.job.json"
+    assert run_job(tmp_path, write, **files).returncode == 0
+    written = json.loads(record.read_text())
+    assert written["rule"] == "adsl" and written["wildcards"] == {"cut": "primary"}
+    assert written["inputs"] == [
+        {"path": str(source), "sha256": hashlib.sha256(b"input bytes").hexdigest(), "size": 11}
+    ]
+    assert written["outputs"][0]["sha256"] == hashlib.sha256(b"output bytes").hexdigest()
+    # A failing rerun leaves no record of the earlier success.
+    assert run_job(tmp_path, write + "{}['x']\n", **files).returncode == 1
+    assert not record.exists()

@@ -174,7 +174,10 @@ def test_lock_command_exit_codes(project):
 
     again = cli(project, "lock", "--cut", "primary")
     assert again.returncode == 2 and "exists" in again.stderr and "--force" in again.stderr
-    assert cli(project, "lock", "--cut", "primary", "--force").returncode == 0
+    no_reason = cli(project, "lock", "--cut", "primary", "--force")
+    assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+    relock = cli(project, "lock", "--cut", "primary", "--force", "--reason", "query resolved")
+    assert relock.returncode == 0, relock.stderr
 
     unknown = cli(project, "lock", "--cut", "interim")
     assert unknown.returncode == 2 and "interim" in unknown.stderr

@@ -59,6 +59,9 @@ def test_no_errors_and_only_the_expected_kinds_of_finding(findings):
         "SDTM.DY.MISSING",
         "SDTM.DY.INCONSISTENT",
         "SDTM.TRIAL_DESIGN.MISSING",
+        # Input hardening (oncocsr/inputchecks.py, crosschecks.py), warnings true of this data.
+        "AE.AEACN.EMPTY",
+        "CROSS.ALIVE_AFTER_DEATH",
         # What its config (written by init from this data) says the study does not collect.
         "STUDY.ENROLMENT",
         "STUDY.NOT_COLLECTED.EOT",
@@ -110,6 +113,19 @@ def test_sdtmig_conformance_findings_are_true(findings):
     design = findings[findings["id"] == "SDTM.TRIAL_DESIGN.MISSING"]
     assert sorted(design["value"]) == ["SV", "TA", "TE", "TS", "TV"]
     assert not any(SNAPSHOT.glob("t[saev].*")) and not any(SNAPSHOT.glob("sv.*"))
+
+
+def test_input_hardening_findings_are_true(findings):
+    # AEACN is empty in every record, so no AE leads to a dose change; one subject's reference
+    # end date (RFENDTC, which ADSL takes as a date known alive) is the day after the death.
+    assert raw("ae")["AEACN"].isna().all()
+    assert findings.loc[findings["id"] == "AE.AEACN.EMPTY", "variable"].tolist() == ["AEACN"]
+    alive = findings[findings["id"] == "CROSS.ALIVE_AFTER_DEATH"]
+    assert alive[["usubjid", "variable", "severity"]].values.tolist() == [
+        ["01-710-1083", "RFENDTC", "warning"]
+    ]
+    dm = raw("dm").set_index("USUBJID")
+    assert dm.loc["01-710-1083", ["DTHDTC", "RFENDTC"]].tolist() == ["2013-08-02", "2013-08-03"]
 
 
 def test_padded_and_partial_values_are_true(findings):

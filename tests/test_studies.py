@@ -298,7 +298,17 @@ def test_a_snapshot_without_rs_stops_before_any_job(tmp_path):
     initialised(tmp_path, "nors", folder, cutoff)
     (folder / "rs.xpt").unlink()
     # Re-locked without RS: the snapshot matches its lock, and still the run must not start.
-    lock = [sys.executable, "-m", "oncocsr", "lock", "--cut", "nors", "--force"]
+    lock = [
+        sys.executable,
+        "-m",
+        "oncocsr",
+        "lock",
+        "--cut",
+        "nors",
+        "--force",
+        "--reason",
+        "no RS",
+    ]
     assert subprocess.run(lock, capture_output=True, cwd=tmp_path).returncode == 0
     command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile")]
     config = tmp_path / "config" / "studies" / "nors.yaml"

@@ -3,6 +3,7 @@ says so in a comment above each choice, validates, and is written with its lock.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -278,8 +279,14 @@ def test_init_writes_config_and_lock_and_refuses_to_overwrite(tmp_path, monkeypa
     with pytest.raises(InitError, match=r"t1\.lock\.json already exist"):
         init_study("t1", "data/snap", now=NOW)
 
-    again = init_study("t1", "data/snap", force=True, now=NOW)
+    with pytest.raises(InitError, match="--reason"):
+        init_study("t1", "data/snap", force=True, now=NOW)
+    first = Path(result["lock"]).read_bytes()
+    again = init_study("t1", "data/snap", force=True, now=NOW, reason="cutoff from the data")
     relocked = json.loads(Path(again["lock"]).read_text())
+    # The re-lock is chained to the lock it replaced.
+    assert relocked["previous"]["sha256"] == hashlib.sha256(first).hexdigest()
+    assert relocked["reason"] == "cutoff from the data"
     # Without --cutoff, the latest date of the data (the last dose) is the cutoff, with a warning.
     assert relocked["cutoff"] == load_study(again["config"]).cut("t1")["cutoff"] == "2020-03-13"
     assert "latest date in the data" in again["warnings"][0]

@@ -20,6 +20,7 @@ from odmlib.dataset_json_1_1 import Column, DatasetJSON, SourceSystem
 
 from oncocsr import __version__
 from oncocsr.adam.metadata import Variable
+from oncocsr.atomic import writes_atomically
 from oncocsr.submission.datasets import AdamDataset, Identifiers, cutoff_datetime
 
 VERSION = "1.1.0"
@@ -90,6 +91,7 @@ def dataset_json(dataset: AdamDataset, study: dict, cut: dict) -> DatasetJSON:
     )
 
 
+@writes_atomically()
 def write_dataset_json(dataset: AdamDataset, study: dict, cut: dict, path: str | Path) -> None:
     """Write the Dataset-JSON file of a dataset: the metadata indented, then one record per
     line, as ``json.dumps`` writes a record; the records go out in blocks, so that memory holds

@@ -17,6 +17,7 @@ from lxml import etree
 
 from oncocsr import __version__
 from oncocsr.adam.metadata import MetadataError, Variable, load_metadata
+from oncocsr.atomic import writes_atomically
 from oncocsr.submission.datasets import AdamDataset, Identifiers, cutoff_datetime
 from oncocsr.submission.define_terms import DATA_TYPES, codelists, description, method, value_lists
 
@@ -219,10 +220,12 @@ def define_bytes(odm: DEFINE.ODM) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+@writes_atomically()
 def write_define(datasets: list[AdamDataset], study: dict, cut: dict, path: str | Path) -> None:
     Path(path).write_bytes(define_bytes(build_define(datasets, study, cut)))
 
 
+@writes_atomically()
 def write_define_html(define: str | Path, path: str | Path) -> None:
     """define.html: ``define`` rendered by the CDISC Define-XML 2.1 stylesheet, applied with
     lxml here rather than by defineutils' DefineHtml, which returns nothing on an error."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import textwrap
 from pathlib import Path
 
@@ -206,10 +207,36 @@ def render_listing(
     )
 
 
+# A spreadsheet opening a CSV runs a cell that starts with one of these as a formula
+# (=HYPERLINK(...) sends data away, =cmd|... runs a program): OWASP's list for CSV injection, the
+# equals, plus, minus and at signs, tab, carriage return and line feed.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A cell that is nothing but a decimal number cannot call anything, so it is left alone: a study
+# day of -12 or a change of -12.5 stays a number in the spreadsheet and in any CSV reader, rather
+# than becoming the text "'-12.5". Only the whole cell counts: "-1+2" and "-2+3+cmd|..." are
+# formulas and are neutralised.
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def neutral_cell(value: str) -> str:
+    """``value`` as a CSV cell that no spreadsheet runs as a formula: one that starts with a
+    formula character (FORMULA_START) gets a leading single quote, as OWASP recommends, unless
+    it is a plain number (PLAIN_NUMBER)."""
+    if value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def listing_csv(listing: Listing) -> bytes:
-    """A listing's rows as CSV (UTF-8, header of column titles, the listing's row order)."""
-    frame = pd.DataFrame(listing.rows, columns=listing.columns)
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """A listing's rows as CSV (UTF-8, header of column titles, the listing's row order), each
+    value neutralised against formula injection (:func:`neutral_cell`).
+
+    Lines end in CRLF, as RFC 4180 has it: the csv writer quotes a value holding any character
+    of the line break, so a carriage return inside a value (which it left unquoted after LF
+    line breaks) can no longer start a new row, whose first cell would be a formula."""
+    rows = [[neutral_cell(value) for value in row] for row in listing.rows]
+    frame = pd.DataFrame(rows, columns=listing.columns)
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def write_listing_appendix(

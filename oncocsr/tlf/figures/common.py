@@ -23,6 +23,10 @@ STYLE = {
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # Text from the data (SUBJID, arm and subgroup names) is text: with mathtext, a value
+    # between two '$' would be parsed as TeX, and "$\undefinedmacro{$" stops the figure. Every
+    # figure draws inside this style, so no Text it creates parses math.
+    "text.parse_math": False,
 }
 
 
