@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from oncocsr.stats.simon import search_designs
+from oncocsr.stats.simon import has_design, search_designs
 
 # Simon R. Optimal two-stage designs for phase II clinical trials. Control Clin Trials
 # 1989;10:1-10, Table 1 (alpha = 0.05, power = 0.80): r1/n1, r/n, EN(p0), PET(p0).
@@ -169,3 +169,16 @@ def test_stage_one_look_and_two_stage_inference_into_the_ard():
         "stat_value"
     ]
     assert short[["p_value", "estimate", "lcl", "ucl"]].isna().all()
+
+
+@pytest.mark.parametrize(
+    "rates", [(0.10, 0.25, 0.05, 0.80), (0.20, 0.40, 0.05, 0.90), (0.10, 0.11, 0.05, 0.80)]
+)
+def test_has_design_answers_as_the_full_search(rates):
+    """The start-up check stops at the first feasible design; it must agree with the search."""
+    try:
+        search_designs(*rates)
+        found = True
+    except ValueError:
+        found = False
+    assert has_design(*rates) is found

@@ -8,11 +8,11 @@ vectorised over (r1, r) for each (n1, n) pair.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,37 @@ def _binomial_tables(n_max: int, p: float) -> tuple[np.ndarray, np.ndarray, np.n
     columns x)."""
     # One vectorised scipy call per table instead of several per (n1, n) pair of the search,
     # which spent most of its time in scipy's per-call overhead; the values are the same.
+    binom = _binom()
     m = np.arange(n_max + 1)[:, None]
     x = np.arange(n_max + 1)[None, :]
-    return stats.binom.pmf(x, m, p), stats.binom.sf(x, m, p), stats.binom.cdf(x, m, p)
+    return binom.pmf(x, m, p), binom.sf(x, m, p), binom.cdf(x, m, p)
+
+
+def _binom():
+    # Imported on first use: scipy.stats takes 1 to 2 s to import, and the workflow imports this
+    # module at every start for has_design, which needs no scipy.
+    from scipy import stats
+
+    return stats.binom
+
+
+def _plain_binomial_tables(n_max: int, p: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_binomial_tables`` from log-gamma with numpy, without scipy: exact to about 1e-13,
+    enough for has_design, which allows for that (never for the designs themselves)."""
+    m = np.arange(n_max + 1)[:, None]
+    x = np.arange(n_max + 1)[None, :]
+    lgamma = np.vectorize(math.lgamma)
+    inside = x <= m
+    log_pmf = (
+        lgamma(m + 1.0)
+        - lgamma(x + 1.0)
+        - lgamma(np.where(inside, m - x, 0) + 1.0)
+        + x * math.log(p)
+        + np.where(inside, m - x, 0) * math.log1p(-p)
+    )
+    pmf = np.where(inside, np.exp(log_pmf), 0.0)
+    cdf = np.cumsum(pmf, axis=1)
+    return pmf, np.clip(1.0 - cdf, 0.0, 1.0), cdf
 
 
 def _reject_probability(n1: int, n: int, tables: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -54,6 +82,32 @@ def _reject_probability(n1: int, n: int, tables: tuple[np.ndarray, ...]) -> np.n
     # Sum over x1 > r1: reversed cumulative sum, shifted by one.
     tail = np.cumsum(joint[::-1], axis=0)[::-1]
     return np.vstack([tail[1:], np.zeros((1, n + 1))])
+
+
+def _feasible(n1: int, n: int, null, alternative, alpha: float, power: float):
+    """Type I error and power of every (r1, r) at (n1, n), and which of them meet the targets."""
+    size = _reject_probability(n1, n, null)
+    reach = _reject_probability(n1, n, alternative)
+    r1_grid, r_grid = np.meshgrid(np.arange(n1 + 1), np.arange(n + 1), indexing="ij")
+    feasible = (size <= alpha) & (reach >= power) & (r_grid >= r1_grid) & (r1_grid < n1)
+    return size, reach, feasible
+
+
+def has_design(
+    p0: float, p1: float, alpha: float = 0.05, power: float = 0.80, n_max: int = 100
+) -> bool:
+    """Whether :func:`search_designs` can find a design: it stops at the first feasible one and
+    needs no scipy, so the workflow can check a study's hypothesis at every start (0.2 s). The
+    targets are widened by 1e-9, far above the tables' rounding, so that a design the search
+    finds is never refused here."""
+    if not 0 < p0 < p1 < 1:
+        return False
+    null, alternative = _plain_binomial_tables(n_max, p0), _plain_binomial_tables(n_max, p1)
+    return any(
+        _feasible(n1, n, null, alternative, alpha + 1e-9, power - 1e-9)[2].any()
+        for n in range(2, n_max + 1)
+        for n1 in range(1, n)
+    )
 
 
 @lru_cache(maxsize=16)
@@ -74,10 +128,7 @@ def search_designs(
             optimal = best["optimal"]
             if optimal is not None and n1 > optimal.en0 + 1e-9:
                 break
-            size = _reject_probability(n1, n, null)
-            reach = _reject_probability(n1, n, alternative)
-            r1_grid, r_grid = np.meshgrid(np.arange(n1 + 1), np.arange(n + 1), indexing="ij")
-            feasible = (size <= alpha) & (reach >= power) & (r_grid >= r1_grid) & (r1_grid < n1)
+            size, reach, feasible = _feasible(n1, n, null, alternative, alpha, power)
             if not feasible.any():
                 continue
             pet0 = null[2][n1, : n1 + 1]
@@ -108,7 +159,7 @@ def search_designs(
 
 
 def _stage1(design: SimonDesign, p: float) -> np.ndarray:
-    return stats.binom.pmf(np.arange(design.n1 + 1), design.n1, p)
+    return _binom().pmf(np.arange(design.n1 + 1), design.n1, p)
 
 
 def tail_probability(design: SimonDesign, stage: int, responses: int, p: float) -> float:
@@ -120,7 +171,7 @@ def tail_probability(design: SimonDesign, stage: int, responses: int, p: float) 
     if stage == 1:
         return float(first[continues].sum() + first[responses : design.r1 + 1].sum())
     needed = responses - continues
-    return float((first[continues] * stats.binom.sf(needed - 1, design.n - design.n1, p)).sum())
+    return float((first[continues] * _binom().sf(needed - 1, design.n - design.n1, p)).sum())
 
 
 def point_probability(design: SimonDesign, stage: int, responses: int, p: float) -> float:
@@ -130,7 +181,7 @@ def point_probability(design: SimonDesign, stage: int, responses: int, p: float)
         return float(first[responses])
     continues = np.arange(design.r1 + 1, design.n1 + 1)
     return float(
-        (first[continues] * stats.binom.pmf(responses - continues, design.n - design.n1, p)).sum()
+        (first[continues] * _binom().pmf(responses - continues, design.n - design.n1, p)).sum()
     )
 
 
