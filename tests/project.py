@@ -9,6 +9,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -69,3 +71,11 @@ def new_project(folder: Path) -> Path:
     locked = run(folder, "oncocsr", "lock", "--cut", "primary")
     assert locked.returncode == 0, locked.stderr
     return folder
+
+
+def wait_for(ready: Callable[[], bool], seconds: float) -> bool:
+    """Poll ``ready`` every 0.1 s until it holds or ``seconds`` pass; returns its last answer."""
+    deadline = time.monotonic() + seconds
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return ready()

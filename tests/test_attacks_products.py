@@ -11,13 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-from project import snakemake
+from project import snakemake, wait_for
 
 from oncocsr.io import write_xpt
 
@@ -140,9 +139,7 @@ def test_a_job_of_a_killed_run_keeps_a_second_run_out(project):
     )
     first = snakemake(project, wait=False)
     try:
-        deadline = time.monotonic() + 120
-        while not marker.exists() and first.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for(lambda: marker.exists() or first.poll() is not None, 120)
         assert marker.exists(), "the CSR job did not start"
         os.kill(first.pid, signal.SIGKILL)
         first.wait()

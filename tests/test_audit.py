@@ -11,13 +11,12 @@ import os
 import re
 import shutil
 import signal
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-from project import run, snakemake
+from project import run, snakemake, wait_for
 
 from oncocsr.hashing import sha256_file
 
@@ -191,9 +190,7 @@ def test_a_run_killed_mid_way_completes_on_restart_with_the_same_bytes(built, tm
     shutil.copytree(built, project, ignore=shutil.ignore_patterns("results", ".snakemake"))
     process = snakemake(project, wait=False)
     marker = project / "results/primary/adam/adsl.parquet"
-    deadline = time.monotonic() + 300
-    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_for(lambda: marker.exists() or process.poll() is not None, 300)
     assert process.poll() is None, "the run ended before it could be killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
@@ -210,9 +207,7 @@ def test_a_second_run_in_the_same_folder_refuses(built, tmp_path):
     first = snakemake(project, wait=False)
     try:
         lock = project / ".snakemake/oncocsr-run.lock"
-        deadline = time.monotonic() + 120
-        while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for(lambda: lock.exists() and bool(lock.read_text()), 120)
         second = snakemake(project)
         assert second.returncode != 0
         assert "another run of this workflow is using" in second.stderr
