@@ -57,11 +57,6 @@ class JobRecord:
         """Record the hash of the bytes the job itself read from ``path`` (a verified read)."""
         self.reads[str(path)] = {"path": str(path), "sha256": sha256, "size": size}
 
-    def input_sha256(self, path: str) -> str | None:
-        """The sha256 of an input as the job read it (None when not recorded)."""
-        entry = self.inputs.get(str(path)) or self.reads.get(str(path))
-        return entry["sha256"] if entry else None
-
     def document(self) -> dict:
         return {
             "rule": self.rule,
