@@ -13,6 +13,14 @@ from __future__ import annotations
 import pandas as pd
 
 from oncocsr import ard
+from oncocsr.baseline_entry import (
+    BASELINE_MEASURES,
+    DISEASE_SITES,
+    PRIOR_CLASS_FLAG,
+    PRIOR_SETTING,
+    disease_sites_ard,
+    entry_sources,
+)
 
 MISSING = "Missing"
 # End of treatment and study status always shown; COMPLETED only when someone has it, as a
@@ -28,9 +36,10 @@ ANALYSIS_SETS = {
     "FASFL": "Full analysis set",
     "EFFFL": "Efficacy-evaluable set",
 }
-# Y/blank flags: blank means no, so it is the level N rather than missing.
+# Y/blank flags: blank means no, so it is the level N rather than missing; so are the flags of
+# the drug classes of prior therapy (PRIOR_CLASS_FLAG).
 FLAGS = {"ENRLFL", "SAFFL", "FASFL", "EFFFL", "MDISFL", "DTHFL"}
-SET_NAMES = {"ENR": "enrolled set", "FAS": "full analysis set"}
+SET_NAMES = {"ENR": "enrolled set", "FAS": "full analysis set", "SAF": "safety set"}
 
 
 def collection_sources(settings: dict) -> dict[str, str]:
@@ -59,6 +68,7 @@ def collection_sources(settings: dict) -> dict[str, str]:
         "MDISFL": tumour,
     }
     sources["PRREGGR"] = sources["NPRREG"]
+    sources |= entry_sources(baseline)
     sources |= {qnam: f"SUPPDM records with QNAM = '{qnam}'" for qnam in baseline["supplemental"]}
     return sources
 
@@ -70,11 +80,15 @@ def baseline_ard(
     characteristics: list[dict],
     sources: dict[str, str] | None = None,
     arms: dict | None = None,
+    prior_classes: list[dict] | None = None,
 ) -> pd.DataFrame:
     """ARD rows of tables 14.1.1 to 14.1.4 from ADSL, the groups of the tables (ARMS), and
     which optional variables the study collected (COLLECTED)."""
     sources = sources or {}
+    prior_classes = prior_classes or []
     optional = {c["variable"] for c in characteristics} | {"EOTSTT", "NPRREG"}
+    optional |= {*BASELINE_MEASURES, *DISEASE_SITES, *PRIOR_SETTING}
+    optional |= {drug_class["variable"] for drug_class in prior_classes}
     collected = {
         name: (name in adsl, sources.get(name, f"ADSL.{name}")) for name in sorted(optional)
     }
@@ -88,36 +102,35 @@ def baseline_ard(
             disposition_ard(adsl, input_sha256, arms),
             analysis_sets_ard(adsl, input_sha256, arms),
             demographics_ard(adsl, input_sha256, characteristics, arms),
-            prior_therapy_ard(adsl, input_sha256, arms),
+            prior_therapy_ard(adsl, input_sha256, arms, prior_classes),
         ]
     )
 
 
 def disposition_ard(adsl: pd.DataFrame, input_sha256: str, arms: dict | None = None):
-    """Table 14.1.1 (analysis DISPOSITION), enrolled set (SAP section 2): treated and not
-    treated; among the treated, on treatment at the cutoff or discontinued (EOTSTT) with the
-    reason (DCTREAS); on study or discontinued (EOSSTT) with the reason (DCSREAS); deaths
-    (DTHFL). Percentages are of the enrolled subjects of the group. Treatment status is left
-    out where the study records no end of treatment (ADSL without EOTSTT)."""
+    """Table 14.1.1 (SAP section 2): screening (analysis SCREENING, every subject in DM, group
+    Total: screened, screen failures SCRNFFL, not enrolled for another reason, enrolled);
+    among the enrolled (analysis DISPOSITION, % of the enrolled): treated and not treated, on
+    study or discontinued (EOSSTT) with the reason (DCSREAS), deaths (DTHFL); among the treated
+    (analysis DISPOSITION-TREATMENT, % of the treated): on treatment at the cutoff or
+    discontinued (EOTSTT) with the reason (DCTREAS), left out where the study records no end
+    of treatment (ADSL without EOTSTT)."""
     enrolled = adsl[adsl["ENRLFL"] == "Y"]
-    treated = enrolled["SAFFL"] == "Y"
     stopped_study = enrolled["EOSSTT"] == "DISCONTINUED"
-    # None marks subjects a variable does not apply to: they are in no level (e.g. the
-    # treatment status of a subject never treated).
-    columns = {"ENRLFL": "Y", "SAFFL": _flag(enrolled["SAFFL"])}
-    if "EOTSTT" in enrolled:
-        stopped_treatment = treated & (enrolled["EOTSTT"] == "DISCONTINUED")
-        columns["EOTSTT"] = _text(enrolled["EOTSTT"]).where(treated, None)
-        columns["DCTREAS"] = _text(enrolled["DCTREAS"]).where(stopped_treatment, None)
-    columns["EOSSTT"] = _text(enrolled["EOSSTT"])
-    columns["DCSREAS"] = _text(enrolled["DCSREAS"]).where(stopped_study, None)
-    columns["DTHFL"] = _flag(enrolled["DTHFL"])
-    values = pd.DataFrame(columns, index=enrolled.index)
+    values = pd.DataFrame(
+        {
+            "ENRLFL": "Y",
+            "SAFFL": _flag(enrolled["SAFFL"]),
+            "EOSSTT": _text(enrolled["EOSSTT"]),
+            # None marks subjects a variable does not apply to: they are in no level.
+            "DCSREAS": _text(enrolled["DCSREAS"]).where(stopped_study, None),
+            "DTHFL": _flag(enrolled["DTHFL"]),
+        },
+        index=enrolled.index,
+    )
     filters = {
         "ENRLFL": "ENRLFL = 'Y'",
         "SAFFL": "ENRLFL = 'Y'",
-        "EOTSTT": "ENRLFL = 'Y' and SAFFL = 'Y'",
-        "DCTREAS": "ENRLFL = 'Y' and SAFFL = 'Y' and EOTSTT = 'DISCONTINUED'",
         "EOSSTT": "ENRLFL = 'Y'",
         "DCSREAS": "ENRLFL = 'Y' and EOSSTT = 'DISCONTINUED'",
         "DTHFL": "ENRLFL = 'Y'",
@@ -129,27 +142,97 @@ def disposition_ard(adsl: pd.DataFrame, input_sha256: str, arms: dict | None = N
         "DCSREAS": _levels_by_frequency(values["DCSREAS"]),
         "DTHFL": ["Y"],
     }
-    if "EOTSTT" in values:
-        levels["EOTSTT"] = _levels(values["EOTSTT"], STATUS)
-        levels["DCTREAS"] = _levels_by_frequency(values["DCTREAS"])
     labels = {
         "ENRLFL": "Enrolled",
         "SAFFL": "Treated",
-        "EOTSTT": "End of treatment status",
-        "DCTREAS": "Reason for treatment discontinuation",
         "EOSSTT": "End of study status",
         "DCSREAS": "Reason for study discontinuation",
         "DTHFL": "Died",
     }
-    return _analysis(
-        adsl=enrolled,
-        values=values,
-        spec={name: (labels[name], levels[name], filters[name], False) for name in values},
-        analysis_id="DISPOSITION",
-        tlf_id="14.1.1",
-        population=("ENR", "ENRLFL"),
-        input_sha256=input_sha256,
-        arms=arms,
+    frames = [
+        screening_ard(adsl, input_sha256),
+        _analysis(
+            adsl=enrolled,
+            values=values,
+            spec={name: (labels[name], levels[name], filters[name], False) for name in values},
+            analysis_id="DISPOSITION",
+            tlf_id="14.1.1",
+            population=("ENR", "ENRLFL"),
+            input_sha256=input_sha256,
+            arms=arms,
+        ),
+    ]
+    if "EOTSTT" in enrolled:
+        # Over the enrolled, so that the groups are the table's columns; only the treated have
+        # a level and count in N.
+        treated = enrolled["SAFFL"] == "Y"
+        stopped = treated & (enrolled["EOTSTT"] == "DISCONTINUED")
+        status = pd.DataFrame(
+            {
+                "EOTSTT": _text(enrolled["EOTSTT"]).where(treated, None),
+                "DCTREAS": _text(enrolled["DCTREAS"]).where(stopped, None),
+            },
+            index=enrolled.index,
+        )
+        base = "ENRLFL = 'Y' and SAFFL = 'Y'"
+        spec = {
+            "EOTSTT": ("End of treatment status", _levels(status["EOTSTT"], STATUS), base, False),
+            "DCTREAS": (
+                "Reason for treatment discontinuation",
+                _levels_by_frequency(status["DCTREAS"]),
+                f"{base} and EOTSTT = 'DISCONTINUED'",
+                False,
+            ),
+        }
+        frames.append(
+            _analysis(
+                adsl=enrolled,
+                values=status,
+                spec=spec,
+                analysis_id="DISPOSITION-TREATMENT",
+                tlf_id="14.1.1",
+                population=("SAF", "SAFFL"),
+                input_sha256=input_sha256,
+                denominator=treated,
+                arms=arms,
+            )
+        )
+    return ard.combine(frames)
+
+
+def screening_ard(adsl: pd.DataFrame, input_sha256: str) -> pd.DataFrame:
+    """Table 14.1.1, screening (analysis SCREENING, group Total, SAP section 2): subjects
+    screened (every subject in DM, one ADSL record each), screen failures (SCRNFFL), subjects
+    neither screen failures nor enrolled (e.g. no consent date), and enrolled (ENRLFL). Counts
+    only: screen failures have no arm, and the percentages of the table are of the enrolled."""
+    failed = adsl["SCRNFFL"] == "Y" if "SCRNFFL" in adsl else pd.Series(False, index=adsl.index)
+    enrolled = adsl["ENRLFL"] == "Y"
+    counts = {
+        "SCREENED": (len(adsl), "Subjects screened (every subject in DM)", ""),
+        "SCRNFFL": (int(failed.sum()), "Screen failures", "SCRNFFL = 'Y'"),
+        "NOTENRL": (
+            int((~failed & ~enrolled).sum()),
+            "Not enrolled for another reason than screen failure",
+            "SCRNFFL != 'Y' and ENRLFL != 'Y'",
+        ),
+        "ENRLFL": (int(enrolled.sum()), "Subjects enrolled", "ENRLFL = 'Y'"),
+    }
+    return ard.combine(
+        [
+            ard.rows(
+                analysis_id="SCREENING",
+                tlf_id="14.1.1",
+                population="ALL",
+                group=ard.TOTAL,
+                variable=variable,
+                stats={"n": (n, label)},
+                source_dataset="ADSL",
+                filter=filter,
+                method="Count",
+                input_sha256=input_sha256,
+            )
+            for variable, (n, label, filter) in counts.items()
+        ]
     )
 
 
@@ -177,23 +260,39 @@ def analysis_sets_ard(adsl: pd.DataFrame, input_sha256: str, arms: dict | None =
 def demographics_ard(
     adsl: pd.DataFrame, input_sha256: str, characteristics: list[dict], arms: dict | None = None
 ) -> pd.DataFrame:
-    """Table 14.1.3 (analysis DEMOGRAPHICS): age, then the study's categorical baseline
-    characteristics (``baseline.characteristics``), in the full analysis set (the primary set,
-    SAP section 2). A characteristic ADSL does not have is left out."""
+    """Table 14.1.3 (analysis DEMOGRAPHICS): age and the baseline measures of the entry criteria
+    (weight, body surface area, time since diagnosis; ``BASELINE_MEASURES``), then the study's
+    categorical baseline characteristics (``baseline.characteristics``) and the number of
+    disease sites, and each disease site (a subject counts under each of her sites), in the full
+    analysis set (the primary set, SAP section 2). A variable ADSL does not have is left out."""
     categorical = {c["variable"]: (c["label"], tuple(c.get("levels", ()))) for c in characteristics}
-    return _characteristics_ard(
-        adsl, ("AGE", "Age (years)"), categorical, "DEMOGRAPHICS", "14.1.3", input_sha256, arms
+    categorical["NMETSITE"] = (DISEASE_SITES["NMETSITE"], ())
+    continuous = [("AGE", "Age (years)"), *BASELINE_MEASURES.items()]
+    frame = _characteristics_ard(
+        adsl, continuous, categorical, "DEMOGRAPHICS", "14.1.3", input_sha256, arms
     )
+    sites = disease_sites_ard(adsl, input_sha256, arms)
+    return ard.combine([frame, sites])
 
 
-def prior_therapy_ard(adsl: pd.DataFrame, input_sha256: str, arms: dict | None = None):
+def prior_therapy_ard(
+    adsl: pd.DataFrame,
+    input_sha256: str,
+    arms: dict | None = None,
+    prior_classes: list[dict] | None = None,
+):
     """Table 14.1.4 (analysis PRIOR-THERAPY): number of prior anticancer regimens (NPRREG) as
-    descriptive statistics and by count, and its group PRREGGR (SAP section 6 subgroups), in the
-    full analysis set."""
+    descriptive statistics and by count, its group PRREGGR (SAP section 6 subgroups), prior
+    therapy of each drug class of the entry criteria (``baseline.prior_classes``, SAP section 1)
+    and the settings of the prior regimens (PRSETTNG), in the full analysis set."""
+    categorical = dict(PRIOR_THERAPY)
+    for drug_class in prior_classes or []:
+        categorical[drug_class["variable"]] = (drug_class["label"], ("Y", "N"))
+    categorical["PRSETTNG"] = (PRIOR_SETTING["PRSETTNG"], ())
     return _characteristics_ard(
         adsl,
-        ("NPRREG", PRIOR_THERAPY["NPRREG"][0]),
-        PRIOR_THERAPY,
+        [("NPRREG", PRIOR_THERAPY["NPRREG"][0])],
+        categorical,
         "PRIOR-THERAPY",
         "14.1.4",
         input_sha256,
@@ -203,14 +302,14 @@ def prior_therapy_ard(adsl: pd.DataFrame, input_sha256: str, arms: dict | None =
 
 def _characteristics_ard(
     adsl: pd.DataFrame,
-    continuous: tuple[str, str],
+    continuous: list[tuple[str, str]],
     categorical: dict[str, tuple[str, tuple[str, ...]]],
     analysis_id: str,
     tlf_id: str,
     input_sha256: str,
     arms: dict | None = None,
 ) -> pd.DataFrame:
-    """Full analysis set: descriptive statistics of the ``continuous`` (variable, label) and
+    """Full analysis set: descriptive statistics of each ``continuous`` (variable, label) and
     counts of the levels of the ``categorical`` variables; a variable ADSL lacks is left out."""
     fas = adsl[adsl["FASFL"] == "Y"]
     values = pd.DataFrame(index=fas.index)
@@ -225,7 +324,7 @@ def _characteristics_ard(
             levels = _levels(values[name], [str(v) for v in seen])
             spec[name] = (text, levels, "FASFL = 'Y'", True)
             continue
-        values[name] = _flag(fas[name]) if name in FLAGS else _text(fas[name])
+        values[name] = _flag(fas[name]) if _is_flag(name) else _text(fas[name])
         spec[name] = (text, _levels(values[name], defined), "FASFL = 'Y'", False)
     common = {
         "tlf_id": tlf_id,
@@ -245,8 +344,9 @@ def _characteristics_ard(
             arms=arms,
         )
     ]
-    variable, label = continuous
-    if variable in fas:
+    for variable, label in continuous:
+        if variable not in fas:
+            continue
         for group, subjects in ard.arm_groups(fas, arms):
             data = subjects[variable]
             n = int(data.count())
@@ -333,6 +433,10 @@ def _analysis(
     return ard.combine(frames)
 
 
+def _is_flag(name: str) -> bool:
+    return name in FLAGS or PRIOR_CLASS_FLAG.fullmatch(name) is not None
+
+
 def _flag(values: pd.Series) -> pd.Series:
     return values.eq("Y").map({True: "Y", False: "N"})
 
@@ -359,6 +463,6 @@ def _levels_by_frequency(values: pd.Series) -> list[str]:
 def _condition(name: str, level: str, numeric: bool) -> str:
     if level == MISSING:
         return f"{name} is missing" if numeric else f"{name} = ''"
-    if name in FLAGS and level == "N":
+    if _is_flag(name) and level == "N":
         return f"{name} != 'Y'"
     return f"{name} = {level}" if numeric else f"{name} = '{level}'"

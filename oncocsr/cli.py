@@ -19,6 +19,8 @@ def _simulate(args: argparse.Namespace) -> int:
         irecist=args.irecist,
         ecog=args.ecog,
         file_format=args.format,
+        vitals=args.vitals,
+        death_details=not args.no_dd,
     )
     meta = run(args.subjects, args.seed, args.out, quiet=args.quiet, options=options)
     print(
@@ -334,6 +336,15 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["xpt", "csv"],
         default="xpt",
         help="SAS transport v5, or CSV as R's readr::write_csv writes it",
+    )
+    simulate.add_argument(
+        "--vitals",
+        choices=["metric", "imperial", "none"],
+        default="metric",
+        help="baseline height and weight (VS) in cm and kg, in inches and pounds, or no VS",
+    )
+    simulate.add_argument(
+        "--no-dd", action="store_true", help="no DD domain (cause of death not collected)"
     )
     simulate.set_defaults(handler=_simulate)
 

@@ -13,6 +13,7 @@ from oncocsr.adam.common import criterion_records, upper
 from oncocsr.checks import finding, records_findings
 from oncocsr.dates import impute_date, to_date
 from oncocsr.findings import COLUMNS, sort_findings
+from oncocsr.safetychecks import ae_action_findings
 from oncocsr.sdtmigchecks import cross_conformance_findings
 from oncocsr.studychecks import study_findings
 from oncocsr.studyconfig import with_defaults
@@ -31,6 +32,16 @@ ALIVE_AFTER_DEATH_DATES = {
     "CM": ["CMSTDTC", "CMENDTC"],
     "SV": ["SVSTDTC", "SVENDTC"],
     "QS": ["QSDTC"],
+}
+# ADSL's other last-known-alive dates, which CROSS.AFTER_DEATH checks against a full death date
+# only: against a partial one, CROSS.ALIVE_AFTER_DEATH checks them (ADSL imputes that death no
+# earlier than the last date alive, so a record after the death's month moves it out).
+PARTIAL_DEATH_DATES = {
+    "AE": ["AESTDTC"],
+    "EX": ["EXSTDTC"],
+    "RS": ["RSDTC"],
+    "TR": ["TRDTC"],
+    "DS": ["DSSTDTC"],
 }
 
 
@@ -121,7 +132,10 @@ def check_dates_against_consent_and_death(
 
 
 def _alive_records(frame: pd.DataFrame, domain: str, terms: dict) -> pd.DataFrame:
-    """The records of ``domain`` whose dates show the subject alive (for SS: status alive)."""
+    """The records of ``domain`` whose dates show the subject alive (for SS: status alive; for
+    DS: not the death record)."""
+    if domain == "DS" and "DSDECOD" in frame:
+        return frame[upper(frame["DSDECOD"]) != terms["ds"]["death"].upper()]
     if domain == "SS":
         status = upper(frame.get("SSSTRESC", pd.Series("", index=frame.index)))
         return frame[status.isin([term.upper() for term in terms["alive"]])]
@@ -132,9 +146,11 @@ def check_alive_after_death(
     domains: dict[str, pd.DataFrame], files: dict[str, str], terms: dict
 ) -> pd.DataFrame:
     """CROSS.ALIVE_AFTER_DEATH: a record that shows the subject alive
-    (``ALIVE_AFTER_DEATH_DATES``) dated after the subject's death (DM.DTHDTC); the message
-    names both dates. Only what is certainly after counts: the record's earliest possible day
-    after the death's latest (no record of May 2016 is after a death in May 2016).
+    (``ALIVE_AFTER_DEATH_DATES``, and where the death date is partial ``PARTIAL_DEATH_DATES``:
+    together every date ADSL's last-known-alive date LSTALVDT rests on) dated after the
+    subject's death (DM.DTHDTC); the message names both dates. Only what is certainly after
+    counts: the record's earliest possible day after the death's latest (no record of May 2016
+    is after a death in May 2016).
 
     An error where the death date is partial: ADSL imputes it no earlier than the last date
     known alive, so the record moves the death out of its month and changes OS. A warning where
@@ -148,7 +164,21 @@ def check_alive_after_death(
     partial = pd.Series((imputed["flag"] != "").to_numpy(), index=dm["USUBJID"])
     shown = pd.Series(dm["DTHDTC"].to_numpy(), index=dm["USUBJID"])
     parts = []
-    for name, variables in ALIVE_AFTER_DEATH_DATES.items():
+    sources = [(ALIVE_AFTER_DEATH_DATES, False), (PARTIAL_DEATH_DATES, True)]
+    for dates, partial_only in sources:
+        parts += _alive_after_death(
+            domains, files, terms, dates, death, partial, shown, partial_only
+        )
+    return _frames(parts)
+
+
+def _alive_after_death(
+    domains, files, terms, dates, death, partial, shown, partial_only
+) -> list[pd.DataFrame]:
+    """CROSS.ALIVE_AFTER_DEATH findings of the ``dates`` sources, only where the death date is
+    partial if ``partial_only``."""
+    parts = []
+    for name, variables in dates.items():
         frame = domains.get(name)
         if frame is None or "USUBJID" not in frame:
             continue
@@ -156,6 +186,8 @@ def check_alive_after_death(
         subjects = frame["USUBJID"]
         for variable in [variable for variable in variables if variable in frame]:
             after = impute_date(frame[variable], "first")["date"] > subjects.map(death)
+            if partial_only:
+                after &= subjects.map(partial).eq(True)
             if not after.any():
                 continue
             found = records_findings(
@@ -179,7 +211,7 @@ def check_alive_after_death(
                 + np.where(moved, ": the imputed death date moves to it (OS)", "")
             ).to_numpy()
             parts.append(found)
-    return _frames(parts)
+    return parts
 
 
 def check_consent(
@@ -415,6 +447,7 @@ def cross_check(
         check_dates_against_consent_and_death(domains, files, terms),
         check_alive_after_death(domains, files, terms),
         check_first_dose(domains, files, terms),
+        ae_action_findings(domains, files, settings["exposure"]),
         check_new_therapy_after_first_dose(domains, files, terms),
         check_tumour_consistency(domains, files, settings),
         check_unknown_files(unknown),

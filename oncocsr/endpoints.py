@@ -10,11 +10,25 @@ from oncocsr.dates import DAYS_PER_MONTH
 from oncocsr.recist import BOR_CATEGORIES
 from oncocsr.stats.binomial import response_rate
 from oncocsr.stats.simon import search_designs, two_stage_inference
+from oncocsr.tte_outcomes import censoring_reasons, event_types, outcome_rows
 
 RESPONSE = ["CR", "PR"]
 DISEASE_CONTROL = ["CR", "PR", "SD", "NON-CR/NON-PD"]
 POPULATIONS = {"FAS": "FASFL", "EFF": "EFFFL"}
 TTE_TLF = {"PFS": "14.2.5", "PFS2": "14.2.6", "OS": "14.2.7", "DOR": "14.2.4"}
+# What a landmark rate estimates (SAP section 6): alive for OS, alive and free of progression for
+# PFS and PFS2, still free of progression or death among responders for DOR.
+LANDMARK_RATES = {
+    "PFS": "progression-free rate",
+    "PFS2": "progression-free rate",
+    "OS": "survival rate",
+    "DOR": "event-free rate",
+}
+# Median follow-up by reverse Kaplan-Meier says how long the study followed its subjects, which
+# is their follow-up for survival: reported once, with OS. For PFS, PFS2 and DOR it would measure
+# follow-up for that endpoint, which stops at progression, a different number per endpoint that
+# reads as the study's follow-up and is not.
+FOLLOWUP_PARAMCD = "OS"
 
 
 def response_ard(
@@ -128,6 +142,13 @@ def rate_rows(
     )
 
 
+def hypothesis_decision(plan, stage: int, responders: int) -> int:
+    """The decision of Simon's two-stage design (SAP sections 1 and 6): H0 is rejected (1) only
+    when stage 1 continued and more than r of the n subjects responded; a trial stopped at
+    stage 1 (at most r1 responders) does not reject it (0)."""
+    return int(stage == 2 and responders > plan.r)
+
+
 def simon_ard(
     cbor: pd.DataFrame, group: str, design: dict, conf_level: float, input_sha256: str
 ) -> pd.DataFrame:
@@ -149,10 +170,19 @@ def simon_ard(
         "en0": (plan.en0, "Expected sample size under H0"),
         "pet0": (plan.pet0, "Probability of early termination under H0"),
         "stage1_responders": (stage1, f"Confirmed responders among the first {plan.n1} treated"),
-        "continue": (int(stage == 2), "Stage 1 decision (1 = continue to stage 2)"),
         "responders": (responses, "Responders used for the two-stage inference"),
     }
     planned = (stage == 2 and len(cbor) == plan.n) or (stage == 1 and len(cbor) >= plan.n1)
+    stats["stage1_continue"] = (
+        int(stage == 2),
+        f"Stage 1 decision: continue to stage 2 (1) when more than r1 = {plan.r1} of the first "
+        f"{plan.n1} responded, else stop (0)",
+    )
+    stats["reject_h0"] = (
+        hypothesis_decision(plan, stage, responses) if planned else None,
+        f"Primary hypothesis: H0 rejected (1) when more than r = {plan.r} of n = {plan.n} "
+        "responded, else not rejected (0); missing when the trial lacks its planned size",
+    )
     inference = (
         two_stage_inference(plan, stage, responses, design["p0"], conf_level) if planned else {}
     )
@@ -192,12 +222,16 @@ def km_ard(
     input_sha256: str,
     arms: dict | None = None,
 ) -> pd.DataFrame:
-    """Kaplan-Meier summary of one ADTTE parameter in months, per arm (SAP section 6)."""
+    """Kaplan-Meier summary of one ADTTE parameter in months, per arm (SAP section 6), with
+    its events by type and censored subjects by reason (SAP section 5, oncocsr.tte_outcomes);
+    median follow-up by reverse Kaplan-Meier for overall survival only."""
     # Imported here: lifelines takes about 0.8 s to import, which the response rule never needs.
     from oncocsr.stats.km import km_summary
 
     data = adtte[(adtte["PARAMCD"] == paramcd) & (adtte["FASFL"] == "Y")]
     level = f"{100 * conf_level:g}%"
+    # Categories of the whole parameter, so that every group lists the same ones.
+    types, reasons = event_types(data), censoring_reasons(data)
     # One grid of numbers at risk for every arm, to the longest time of any: arms that end
     # earlier have 0 at risk after their end (figures and tables align on it).
     horizon = float(data["AVAL"].max() / DAYS_PER_MONTH) if len(data) else 0.0
@@ -226,32 +260,38 @@ def km_ard(
             stats[name] = (summary[name], f"{label} (months)")
             stats[f"{name}_lcl"] = (summary[f"{name}_lcl"], f"{label} {level} CI lower limit")
             stats[f"{name}_ucl"] = (summary[f"{name}_ucl"], f"{label} {level} CI upper limit")
-        stats["followup_median"] = (
-            summary["followup_median"],
-            "Median follow-up (reverse KM, months)",
-        )
+        if paramcd == FOLLOWUP_PARAMCD:
+            stats["followup_median"] = (
+                summary["followup_median"],
+                "Median follow-up (reverse KM, months)",
+            )
         for landmark in summary["landmarks"]:
             t = f"{landmark['time']:g}"
-            stats[f"surv_{t}m"] = (landmark["surv"], f"Event-free rate at {t} months")
-            stats[f"surv_{t}m_lcl"] = (landmark["lcl"], f"{level} CI lower limit at {t} months")
-            stats[f"surv_{t}m_ucl"] = (landmark["ucl"], f"{level} CI upper limit at {t} months")
+            rate = f"{t}-month {LANDMARK_RATES[paramcd]}"
+            stats[f"surv_{t}m"] = (landmark["surv"], rate[0].upper() + rate[1:])
+            stats[f"surv_{t}m_lcl"] = (landmark["lcl"], f"{level} CI lower limit, {rate}")
+            stats[f"surv_{t}m_ucl"] = (landmark["ucl"], f"{level} CI upper limit, {rate}")
         for t in grid:
             stats[f"n_risk_{t:g}m"] = (int((months >= t).sum()), f"Number at risk at {t:g} months")
+        common = {
+            "analysis_id": f"KM-{paramcd}",
+            "tlf_id": TTE_TLF[paramcd],
+            "population": "FAS",
+            "group": group,
+            "source_dataset": "ADTTE",
+            "filter": f"FASFL = 'Y' and PARAMCD = '{paramcd}'",
+            "input_sha256": input_sha256,
+        }
         frames.append(
             ard.rows(
-                analysis_id=f"KM-{paramcd}",
-                tlf_id=TTE_TLF[paramcd],
-                population="FAS",
-                group=group,
                 variable="AVAL",
                 stats=stats,
-                source_dataset="ADTTE",
-                filter=f"FASFL = 'Y' and PARAMCD = '{paramcd}'",
                 method=(
                     f"Kaplan-Meier; quantile CIs by Brookmeyer-Crowley, log-log, {level}; "
                     f"{convention.upper()} conventions; time in months (days / {DAYS_PER_MONTH})"
                 ),
-                input_sha256=input_sha256,
+                **common,
             )
         )
+        frames += outcome_rows(subset, types, reasons, **common)
     return ard.combine(frames)

@@ -10,7 +10,9 @@ subject. Run by the ingest rule on the whole file, before the data cut.
 - {domain}.{variable}.AFTER_SNAPSHOT (error): a date (any --DTC variable) whose earliest possible
   day is after the snapshot date (the day after the data lock was made, allowing for time zones);
 - {domain}.RECORDS_PER_SUBJECT (warning): a subject with more records in the file than
-  ``ingest.max_records_per_subject``.
+  ``ingest.max_records_per_subject``;
+- {domain}.{variable}.GLYPH_MISSING (warning): a text value with a character that no pinned font
+  of the report draws (oncocsr.fonts).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pandas as pd
 
 from oncocsr.checks import finding, records_findings
 from oncocsr.findings import COLUMNS
+from oncocsr.fonts import glyph_missing_findings
 
 # What the analysis loses when the variable is empty in every record (the derivations in
 # oncocsr/adam read these). The AE grade source has its own check (AE.GRADE.NOT_COLLECTED).
@@ -260,5 +263,6 @@ def input_findings(
             records_per_subject_findings(
                 frame, domain, file, settings["ingest"]["max_records_per_subject"]
             ),
+            glyph_missing_findings(frame, domain, file),
         ]
     )

@@ -12,20 +12,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import jinja2
-import matplotlib
 from markupsafe import Markup
 
 from oncocsr.atomic import writes_atomically
-
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-FONTS = {
-    ("normal", "normal"): "DejaVuSans.ttf",
-    ("bold", "normal"): "DejaVuSans-Bold.ttf",
-    ("normal", "italic"): "DejaVuSans-Oblique.ttf",
-    ("bold", "italic"): "DejaVuSans-BoldOblique.ttf",
-}
-# Listings are fixed-width text, like SAS listing output.
-MONO_FONT = "DejaVuSansMono.ttf"
+from oncocsr.fonts import CJK_FONT, FONT_DIR, FONTS, MONO_FONT
 
 
 def environment(template_dir: str | Path) -> jinja2.Environment:
@@ -40,8 +30,10 @@ def environment(template_dir: str | Path) -> jinja2.Environment:
 
 
 def font_faces() -> Markup:
-    """@font-face rules for the DejaVu files that matplotlib ships (a pinned dependency): CSR Sans
-    for text, CSR Mono for listings."""
+    """@font-face rules for the pinned font files (oncocsr.fonts): CSR Sans (DejaVu, which
+    matplotlib ships) for text, CSR Mono for listings, CSR CJK (Noto Sans SC) for Chinese.
+    reports/csr.css names CSR CJK after CSR Sans and CSR Mono, so the Chinese font is used, and
+    embedded, only for characters DejaVu lacks."""
     rules = []
     for (weight, style), name in FONTS.items():
         uri = (FONT_DIR / name).as_uri()
@@ -52,6 +44,7 @@ def font_faces() -> Markup:
     rules.append(
         f"@font-face {{ font-family: 'CSR Mono'; src: url('{(FONT_DIR / MONO_FONT).as_uri()}'); }}"
     )
+    rules.append(f"@font-face {{ font-family: 'CSR CJK'; src: url('{CJK_FONT.as_uri()}'); }}")
     return Markup("\n".join(rules))
 
 
@@ -113,6 +106,48 @@ def subset_fonts_with_fonttools():
         fonts.harfbuzz_subset = system
 
 
+# Fontconfig's configuration (fonts-conf(5)) with one font folder, the pinned DejaVu of
+# matplotlib: WeasyPrint then knows the fonts of the @font-face rules (font_faces) and, for a
+# document without them, DejaVu, so a character none of them draws is an empty box on every
+# machine rather than a glyph from whatever font the machine has. With no font at all Pango
+# hands WeasyPrint a null font and it crashes (segmentation fault in get_pango_font_hb_face).
+def _pinned_fontconfig(cache: Path) -> bytes:
+    from xml.sax.saxutils import escape
+
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig><dir>{escape(str(FONT_DIR))}</dir>"
+        f"<cachedir>{escape(str(cache))}</cachedir></fontconfig>\n"
+    ).encode()
+
+
+@contextlib.contextmanager
+def pinned_fonts_only():
+    """While rendering, fontconfig sees no system font, only the pinned files (oncocsr.fonts).
+
+    WeasyPrint loads a fresh fontconfig configuration for every document
+    (weasyprint.text.fonts.FontConfiguration, FcInitLoadConfigAndFonts), from the file that
+    FONTCONFIG_FILE names; Pango falls back through every font that configuration has when the
+    font-family list lacks a character, so with the system's configuration the PDF's fonts, and
+    its bytes, depended on the fonts installed. The data checks report the characters no pinned
+    font draws (GLYPH_MISSING findings).
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="oncocsr-fonts-") as folder:
+        config = Path(folder) / "fonts.conf"
+        config.write_bytes(_pinned_fontconfig(Path(folder)))
+        system = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(config)
+        try:
+            yield
+        finally:
+            if system is None:
+                os.environ.pop("FONTCONFIG_FILE", None)
+            else:
+                os.environ["FONTCONFIG_FILE"] = system
+
+
 @writes_atomically("output")
 def write_pdf(
     html: str,
@@ -123,11 +158,13 @@ def write_pdf(
     epoch: int,
     attachments: dict[str, tuple[bytes, str]] | None = None,
 ) -> int:
-    """Render HTML to a PDF/A-3b whose bytes depend only on the inputs (DESIGN.md, determinism).
+    """Render HTML to a tagged PDF/A-3b whose bytes depend only on the inputs (DESIGN.md,
+    determinism).
 
     ``SOURCE_DATE_EPOCH`` fixes the dates the PDF writer would otherwise take from the clock, the
-    attachments (name -> (bytes, description)) carry that same date, not the file's mtime, and
-    the fonts are subset by fontTools whatever the system has (:func:`subset_fonts_with_fonttools`).
+    attachments (name -> (bytes, description)) carry that same date, not the file's mtime, the
+    glyphs come only from the pinned font files (:func:`pinned_fonts_only`), and the fonts are
+    subset by fontTools whatever the system has (:func:`subset_fonts_with_fonttools`).
     Returns the number of pages.
     """
     import io
@@ -137,7 +174,7 @@ def write_pdf(
 
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     stamp = datetime.fromtimestamp(epoch, UTC)
-    fetcher = restricted_fetcher([*allowed_roots, FONT_DIR])
+    fetcher = restricted_fetcher([*allowed_roots, FONT_DIR, CJK_FONT])
     document = weasyprint.HTML(
         string=html, base_url=str(Path(base_dir).resolve()), url_fetcher=fetcher
     )
@@ -153,10 +190,18 @@ def write_pdf(
         )
         for name, (data, description) in sorted((attachments or {}).items())
     ]
-    rendered = document.render(pdf_variant="pdf/a-3b")
-    # Fonts are subset when the PDF is written.
+    with pinned_fonts_only():
+        rendered = document.render(pdf_variant="pdf/a-3b")
+    # Fonts are subset when the PDF is written. Tagged (logical structure from the HTML:
+    # headings, paragraphs, tables with their header cells, figures) for screen readers and for
+    # reflowing; PDF/A-3b keeps the tags, as only the a-level variants force them
+    # (weasyprint.pdf.pdfa.VARIANTS).
     with subset_fonts_with_fonttools():
         rendered.write_pdf(
-            str(output), pdf_variant="pdf/a-3b", attachments=files, uncompressed_pdf=False
+            str(output),
+            pdf_variant="pdf/a-3b",
+            pdf_tags=True,
+            attachments=files,
+            uncompressed_pdf=False,
         )
     return len(rendered.pages)

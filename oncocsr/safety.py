@@ -6,6 +6,7 @@ import pandas as pd
 
 from oncocsr import ard
 from oncocsr.adam.adae import aesi_variables
+from oncocsr.reconciliation import reconcile_discontinuation, reconcile_dose_changes
 
 OVERVIEW = {
     "ANY": ("Any TEAE", None),
@@ -133,6 +134,94 @@ def _by_soc_and_pt(
     return frames
 
 
+# Deaths of table 14.3.4 by timing against the last dose (ADSL.DTHTEMFL).
+DEATH_TIMING = {
+    "ALL": "all deaths",
+    "WITHIN": "deaths on treatment or within the treatment-emergent window after the last dose",
+    "AFTER": "deaths later than the treatment-emergent window after the last dose",
+}
+
+
+def deaths_ard(
+    subjects: pd.DataFrame, group: str, total: int, sha: str, window_days: int
+) -> list[pd.DataFrame]:
+    """Deaths of the safety set (SAP section 6, deaths; table 14.3.4) by timing, DEATHS-TIMING
+    (variables WITHIN and AFTER: death on or after the first dose and at most ``window_days``
+    after the last, ADSL.DTHTEMFL, or later; stat window_days the window), and by cause of
+    death within each timing, DEATHS-CAUSE (variables "<ALL|WITHIN|AFTER> / <DTHCAUS>", most
+    frequent first, ties alphabetical); nothing where ADSL lacks the variables."""
+    if not {"DTHFL", "DTHTEMFL", "DTHCAUS"} <= set(subjects.columns):
+        return []
+    died = subjects[subjects["DTHFL"] == "Y"]
+    within = died["DTHTEMFL"] == "Y"
+    timing = {"ALL": died, "WITHIN": died[within], "AFTER": died[~within]}
+    common = {
+        "tlf_id": "14.3.4",
+        "population": "SAF",
+        "group": group,
+        "source_dataset": "ADSL",
+        "method": "Number and percentage of subjects",
+        "input_sha256": sha,
+    }
+
+    def counts(n: int, label: str) -> dict:
+        return {
+            "n": (n, f"Subjects: {label}"),
+            "N": (total, "Denominator: subjects in the safety set"),
+            "pct": (100 * n / total if total else None, f"%: {label}"),
+        }
+
+    frames = []
+    for key in ("WITHIN", "AFTER"):
+        condition = "DTHTEMFL = 'Y'" if key == "WITHIN" else "DTHTEMFL != 'Y'"
+        frames.append(
+            ard.rows(
+                analysis_id="DEATHS-TIMING",
+                variable=key,
+                stats=counts(len(timing[key]), DEATH_TIMING[key])
+                | {
+                    "window_days": (
+                        window_days,
+                        "Treatment-emergent window (days after the last dose)",
+                    )
+                },
+                filter=f"SAFFL = 'Y' and DTHFL = 'Y' and {condition}",
+                **common,
+            )
+        )
+    for key, deaths in timing.items():
+        causes = deaths["DTHCAUS"].value_counts()
+        order = sorted(causes.index, key=lambda cause: (-causes[cause], cause))
+        for rank, cause in enumerate(order, start=1):
+            frames.append(
+                ard.rows(
+                    analysis_id="DEATHS-CAUSE",
+                    variable=f"{key} / {cause}",
+                    stats=counts(int(causes[cause]), f"{DEATH_TIMING[key]}, cause {cause}")
+                    | {"order": (rank, "Display order (descending frequency)")},
+                    filter=f"SAFFL = 'Y' and DTHFL = 'Y' and DTHCAUS = '{cause}'",
+                    **common,
+                )
+            )
+    return frames
+
+
+# TEAE-OVERVIEW items that rest on the AE action taken (AEACN).
+ACTION_ITEMS = ("DISCONTINUED", "REDUCED", "INTERRUPTED")
+
+
+def action_collected(adae: pd.DataFrame) -> bool:
+    """Whether the study collected the action taken with the study treatment (SAP section 6):
+    some AE has an AEACN or an action flag (DISCFL, REDFL, INTFL); a study without AEs has
+    nothing to say it did not."""
+    if not len(adae):
+        return True
+    flags = [flag for flag in ("DISCFL", "REDFL", "INTFL") if flag in adae]
+    if flags and (adae[flags] == "Y").any(axis=None):
+        return True
+    return "AEACN" in adae and bool(adae["AEACN"].fillna("").astype(str).str.strip().ne("").any())
+
+
 def safety_ard(
     adae: pd.DataFrame,
     adex: pd.DataFrame,
@@ -142,11 +231,16 @@ def safety_ard(
     aesi: list[dict] = (),
     grade: dict | None = None,
     arms: dict | None = None,
+    window_days: int = 30,
+    adverse_event: str = "ADVERSE EVENT",
 ) -> pd.DataFrame:
     """TEAE overview, TEAEs by SOC and PT (any grade and grade >= 3), serious TEAEs, TEAEs
-    leading to discontinuation and fatal TEAEs by SOC and PT, deaths, the study's AEs of special
+    leading to discontinuation and fatal TEAEs by SOC and PT, deaths (all, by timing against
+    the treatment-emergent window ``window_days`` and by cause), the study's AEs of special
     interest (``aesi``) and exposure, per arm (and Total where pooled), among the safety set;
-    and whether the study collected AE grades (COLLECTED, item GRADE)."""
+    the reconciliation of AE actions with disposition (reason ``adverse_event``) and exposure
+    (oncocsr.reconciliation); and whether the study collected AE grades (COLLECTED, item
+    GRADE)."""
     grade = grade or {"source": "AETOXGR"}
     items = special_interest(list(aesi))
     safety = adsl[adsl["SAFFL"] == "Y"]
@@ -154,9 +248,14 @@ def safety_ard(
     has_grades = "ATOXGRN" in adae and len(adae)
     graded = bool(adae["ATOXGRN"].notna().any()) if has_grades else grade["source"] != "none"
     source = {"AETOXGR": "AE.AETOXGR", "AESEV": "AE.AESEV mapped to grades", "none": "none"}
+    acted = action_collected(adae)
     frames = [
         ard.collected_rows(
-            {"GRADE": (graded, f"AE grade from {source[grade['source']]}")}, input_sha256
+            {
+                "GRADE": (graded, f"AE grade from {source[grade['source']]}"),
+                "AEACN": (acted, "AE.AEACN, the action taken with the study treatment"),
+            },
+            input_sha256,
         )
     ]
     for group, subjects in ard.arm_groups(safety, arms):
@@ -224,6 +323,13 @@ def safety_ard(
                     input_sha256=input_sha256,
                 )
             )
+        frames += deaths_ard(subjects, group, total, input_sha256, window_days)
+        exposed = adex[adex["USUBJID"].isin(subjects["USUBJID"])]
+        if acted:
+            frames += reconcile_discontinuation(
+                subjects, emergent, group, input_sha256, adverse_event
+            )
+            frames += reconcile_dose_changes(emergent, exposed, group, input_sha256)
         for key, (label, variable, value) in items.items():
             chosen = emergent[_special_interest_mask(emergent, variable, value)]
             frames.append(

@@ -28,10 +28,12 @@ from oncocsr.studyconfig import (
     check_cut_name,
     check_cutoff,
     deep_merge,
+    fill_defaults,
     load_schema,
     with_defaults,
 )
 from oncocsr.studyinit_choices import Inspection, choose_settings, counts, mode, text
+from oncocsr.studyinit_entry import choose_entry_settings
 from oncocsr.workflow import SnapshotError, check_required_domains, snapshot_files
 
 __all__ = ["InitError", "Inspection", "init_study", "inspect_snapshot", "study_config_text"]
@@ -74,6 +76,22 @@ def _study(found: Inspection, domains: dict[str, pd.DataFrame], fallback: str) -
         found.choose(f"study.{key}", default, note)
     if ts is None:
         found.warnings.append("no TS domain: write the study's title, phase etc. (placeholders)")
+    _protocol_text(found)
+
+
+def _protocol_text(found: Inspection) -> None:
+    """The protocol's text of the report (ICH E3: ethics, investigators, objectives, plan,
+    references...), which SDTM does not hold: every key written empty, each under a note saying
+    so; the CSR shows a marked placeholder for each until the statistician writes it."""
+    schema = load_schema()
+    study = schema["properties"]["study"]
+    chosen = found.sections.setdefault("study", {})
+    for key, value in fill_defaults({}, study, schema).items():
+        if key in chosen:
+            continue
+        description = study["properties"][key]["description"].strip()
+        shown = "" if key == "report_date" else " The report shows a placeholder while it is empty."
+        found.choose(f"study.{key}", value, f"Not in the data: {description}{shown}")
 
 
 def _latest_date(found: Inspection, domains: dict[str, pd.DataFrame]) -> None:
@@ -110,6 +128,7 @@ def inspect_snapshot(folder: str | Path) -> Inspection:
     _study(found, domains, folder.resolve().name)
     _latest_date(found, domains)
     choose_settings(found, domains)
+    choose_entry_settings(found, domains)
     return found
 
 

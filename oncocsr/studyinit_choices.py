@@ -36,6 +36,7 @@ DS_TERMS = (
     ("randomized", "DSDECOD", ("^RANDOMI[ZS]ED$", "RANDOMI[ZS]"), True),
     ("screen_failure", "DSDECOD", ("^SCREEN FAILURE$", "SCREEN|SCRN"), False),
     ("death", "DSDECOD", ("^DEATH$", "DEATH|DIED"), False),
+    ("adverse_event", "DSDECOD", ("^ADVERSE EVENT$", "ADVERSE"), False),
     ("completed", "DSDECOD", ("^COMPLETED$", "COMPLET"), False),
     ("clinical_progression", "DSDECOD", ("^PROGRESSIVE DISEASE$", "PROGRESSI"), True),
     ("disposition_category", "DSCAT", ("^DISPOSITION EVENT$", "DISPOSITION"), False),

@@ -3,7 +3,7 @@ rule adsl:
         unpack(
             sdtm_inputs(
                 ["dm", "ds", "ex"],
-                ["suppdm", "rs", "tu", "tr", "cm", "ae", "qs", "ss"],
+                ["suppdm", "rs", "tu", "tr", "cm", "ae", "qs", "ss", "dd", "vs", "mh"],
             )
         ),
     output:
@@ -27,8 +27,14 @@ rule adsl:
             "baseline.ecog",
             "baseline.age_groups",
             "baseline.supplemental",
+            "baseline.vitals",
+            "baseline.bsa_formula",
+            "baseline.prior_classes",
+            "baseline.prior_setting",
+            "baseline.diagnosis_category",
             "response.evaluator",
             "response.criterion",
+            "safety.teae_window_days",
         ),
         labels=sap("baseline", "supplemental"),
         code=code_hash("scripts/adsl.py", "schemas/adam.yaml"),
@@ -87,7 +93,7 @@ rule adtte:
 
 rule adtr:
     input:
-        unpack(sdtm_inputs([], ["tr"])),
+        unpack(sdtm_inputs([], ["tr", "tu", "rs"])),
         adsl="results/{cut}/adam/adsl.parquet",
     output:
         parquet="results/{cut}/adam/adtr.parquet",

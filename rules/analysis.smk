@@ -4,6 +4,7 @@ ARD_FILES = [
     "response",
     "safety",
     "subgroups",
+    "conduct",
     *(f"km_{paramcd}" for paramcd in KM_PARAMS),
     "ard",
 ]
@@ -73,6 +74,7 @@ rule ard_safety:
     params:
         safety=sap("safety"),
         arms=sap("arms"),
+        adverse_event=sap("terms", "ds", "adverse_event"),
         code=code_hash("scripts/ard_safety.py"),
     script:
         "../scripts/ard_safety.py"
@@ -120,6 +122,25 @@ rule ard_baseline:
         code=code_hash("scripts/ard_baseline.py"),
     script:
         "../scripts/ard_baseline.py"
+
+
+rule ard_conduct:
+    input:
+        adsl="results/{cut}/adam/adsl.parquet",
+    output:
+        "results/{cut}/ard/conduct.parquet",
+    log:
+        "results/{cut}/logs/ard_conduct.log",
+    conda:
+        ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(5, base=500),
+        runtime=runtime_min(0.02),
+    params:
+        code=code_hash("scripts/ard_conduct.py"),
+    script:
+        "../scripts/ard_conduct.py"
 
 
 rule ard_combine:

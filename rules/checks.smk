@@ -32,6 +32,9 @@ rule cross_checks:
             "response.terms",
             "safety.grade",
         ),
+        # The study text the report prints, checked for characters no pinned font draws.
+        study=STUDY.study["study"],
+        source=CONFIG_SOURCE,
         code=code_hash("scripts/cross_checks.py"),
     script:
         "../scripts/cross_checks.py"

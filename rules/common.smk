@@ -338,22 +338,30 @@ def raw_files(cut):
 
 def rule_graph(wildcards):
     """The workflow graph for the audit appendix: what each step reads and writes, as patterns.
-    Input functions are described by the first line of their docstring."""
+    Input functions are described by the first line of their docstring; an anonymous one
+    (a lambda, which has none) by the name of the input it computes."""
 
-    def describe(item):
+    def describe(item, name):
         if is_callable(item):
             # The function sits in the IOFile's private slot, inside a flagged string when
             # unpacked; Snakemake has no public accessor for it.
             function = getattr(item, "_file", item)
             function = getattr(function, "callable", None) or function
-            doc = (function.__doc__ or function.__name__).strip().splitlines()[0]
-            return f"({doc})"
+            if function.__doc__:
+                return f"({function.__doc__.strip().splitlines()[0]})"
+            if function.__name__ != "<lambda>":
+                return f"({function.__name__})"
+            return f"({name or 'input'} of the cut, computed when the workflow starts)"
         return str(item)
+
+    def inputs(rule):
+        names = {id(value): name for name, value in rule.input.items()}
+        return sorted({describe(item, names.get(id(item))) for item in rule.input})
 
     return [
         {
             "rule": rule.name,
-            "inputs": sorted({describe(item) for item in rule.input}),
+            "inputs": inputs(rule),
             "outputs": sorted(str(item) for item in rule.output),
         }
         for rule in sorted(workflow.rules, key=attrgetter("name"))

@@ -34,6 +34,7 @@ rule provenance:
 rule manifest:
     input:
         csr="results/{cut}/csr.pdf",
+        audit="results/{cut}/appendices/audit.pdf",
         provenance="results/{cut}/provenance.json",
         prov="results/{cut}/provenance.prov.json",
         products=lambda wildcards: cut_products(wildcards.cut),

@@ -1,3 +1,50 @@
+def checks_findings(wildcards):
+    """results/{cut}/checks/ of every checked domain, the cross-domain and the ADaM checks"""
+    return expand(
+        "results/{cut}/checks/{name}.json",
+        cut=wildcards.cut,
+        name=[*checked_domains(wildcards.cut), "cross", "adam"],
+    )
+
+
+def delivered_domains(wildcards):
+    """SDTM domains of the cut's snapshot (the CSR says what was not collected)"""
+    return sorted(domain.upper() for domain in snapshot_files(wildcards.cut))
+
+
+# The audit annex of section 16.1: how the cut's report was built. Its own PDF, so that the
+# CSR's body holds the study and the annex the pipeline; the CSR cites its sha256.
+rule audit_annex:
+    input:
+        provenance="results/{cut}/provenance.json",
+        gate="results/{cut}/checks/gate.json",
+        adam_gate="results/{cut}/checks/adam_gate.json",
+        checks=checks_findings,
+    output:
+        "results/{cut}/appendices/audit.pdf",
+    log:
+        "results/{cut}/logs/audit_annex.log",
+    conda:
+        ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(2, base=1000),
+        runtime=runtime_min(0.05),
+    params:
+        study=STUDY.study["study"],
+        cut=cut_params,
+        pipeline=PIPELINE,
+        rule_graph=rule_graph,
+        code=code_hash(
+            "scripts/audit_annex.py",
+            "reports/audit.html.j2",
+            "reports/base.html.j2",
+            "reports/csr.css",
+        ),
+    script:
+        "../scripts/audit_annex.py"
+
+
 rule csr:
     input:
         ard="results/{cut}/ard/ard.parquet",
@@ -9,13 +56,8 @@ rule csr:
         tables=expand("results/{{cut}}/tlf/{tlf}.html", tlf=sorted(TABLES)),
         figures=expand("results/{{cut}}/tlf/{stem}.svg", stem=list(FIGURES)),
         listings=expand("results/{{cut}}/tlf/{listing}.html", listing=sorted(LISTINGS)),
-        gate="results/{cut}/checks/gate.json",
-        adam_gate="results/{cut}/checks/adam_gate.json",
-        checks=lambda wildcards: expand(
-            "results/{cut}/checks/{name}.json",
-            cut=wildcards.cut,
-            name=[*checked_domains(wildcards.cut), "cross", "adam"],
-        ),
+        narratives="results/{cut}/tlf/narratives.html",
+        audit="results/{cut}/appendices/audit.pdf",
     output:
         "results/{cut}/csr.pdf",
     log:
@@ -37,13 +79,22 @@ rule csr:
             "arms",
             "safety",
             "km",
+            "baseline",
+            "subgroups",
+            "exposure",
+            "terms",
         ),
         cut=cut_params,
         pipeline=PIPELINE,
-        rule_graph=rule_graph,
+        domains=delivered_domains,
         code=code_hash(
             "scripts/csr.py",
             "reports/csr.html.j2",
+            "reports/csr/macros.html.j2",
+            "reports/csr/front.html.j2",
+            "reports/csr/protocol.html.j2",
+            "reports/csr/results.html.j2",
+            "reports/csr/closing.html.j2",
             "reports/base.html.j2",
             "reports/csr.css",
             "reports/figure.html.j2",

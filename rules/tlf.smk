@@ -35,6 +35,7 @@ rule tlf_tables:
             "exposure",
             "terms",
         ),
+        study=STUDY.study["study"],
         cut=cut_params,
         code=code_hash("scripts/tlf_tables.py", "reports/table.html.j2"),
     script:
@@ -148,3 +149,27 @@ rule tlf_listing:
         ),
     script:
         "../scripts/tlf_listing.py"
+
+
+rule tlf_narratives:
+    input:
+        adsl="results/{cut}/adam/adsl.parquet",
+        adae="results/{cut}/adam/adae.parquet",
+        adex="results/{cut}/adam/adex.parquet",
+    output:
+        html="results/{cut}/tlf/narratives.html",
+    log:
+        "results/{cut}/logs/tlf_narratives.log",
+    conda:
+        ENVIRONMENT
+    threads: 1
+    resources:
+        mem_mb=memory_mb(20, base=800),
+        runtime=runtime_min(0.2),
+    params:
+        arm=sap("arms", "variable"),
+        max_subjects=sap("report", "narratives_max_subjects"),
+        cut=cut_params,
+        code=code_hash("scripts/tlf_narratives.py", "reports/narratives.html.j2"),
+    script:
+        "../scripts/tlf_narratives.py"

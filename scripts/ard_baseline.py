@@ -18,6 +18,7 @@ result = baseline_ard(
     characteristics=settings["baseline"]["characteristics"] + settings["subgroups"],
     sources=collection_sources(settings),
     arms=settings["arms"],
+    prior_classes=settings["baseline"]["prior_classes"],
 )
 write_parquet(result, snakemake.output[0])
 note(f"{len(result)} ARD rows")

@@ -19,6 +19,8 @@ result = safety_ard(
     aesi=safety["aesi"],
     grade=safety["grade"],
     arms=snakemake.params.arms,
+    window_days=safety["teae_window_days"],
+    adverse_event=snakemake.params.adverse_event,
 )
 write_parquet(result, snakemake.output[0])
 note(f"{len(result)} ARD rows")

@@ -1,101 +1,74 @@
-"""Rule csr: ARD, TLF fragments, figures and provenance -> the clinical study report PDF/A-3b."""
+"""Rule csr: ARD, TLF fragments, figures, narratives and the audit annex -> the clinical study
+report PDF/A-3b (ICH E3 sections 1 to 16)."""
 
 from oncocsr.joblog import job_log
 
 note = job_log(snakemake)
 
-import json
 from pathlib import Path
 
 import pandas as pd
 from markupsafe import Markup
+from pypdf import PdfReader
 
-from oncocsr.findings import read_findings
-from oncocsr.hashing import inputs_sha256
-from oncocsr.report import environment, write_pdf
-from oncocsr.tlf.catalog import FIGURES
-from oncocsr.tlf.render import NarrativeNumbers, footer, page_frame, render_figure
-from oncocsr.tlf.tables import TITLES
+from oncocsr.csrdoc import render_csr, tlf_contents
+from oncocsr.hashing import sha256_file
+from oncocsr.report import write_pdf
+from oncocsr.tlf.catalog import FIGURES, TABLES
+from oncocsr.tlf.render import footer, page_frame, render_figure
 from oncocsr.tlf.tables.baseline import ENROLMENT
-from oncocsr.waivers import describe
 
 params, inputs = snakemake.params, snakemake.input
 templates = Path(snakemake.scriptdir).parent / "reports"
 ard = pd.read_parquet(inputs.ard)
-provenance = json.loads(Path(inputs.provenance).read_text(encoding="utf-8"))
-
-
-def fragment(kind, tlf_id, title, body, stem=None, order=0):
-    return {
-        "kind": kind,
-        "tlf_id": tlf_id,
-        "title": title,
-        "body": Markup(body),
-        "order": order,
-        "anchor": f"{kind.lower()}-{stem or tlf_id}",
-    }
-
-
-def read(path):
-    return Path(path).read_text(encoding="utf-8")
-
-
-contents = [fragment("Table", Path(p).stem, TITLES[Path(p).stem], read(p)) for p in inputs.tables]
-contents += [
-    fragment("Listing", Path(p).stem, TITLES[Path(p).stem], read(p)) for p in inputs.listings
-]
-for order, (path, (stem, spec)) in enumerate(zip(inputs.figures, FIGURES.items(), strict=True)):
-    text = footer(
-        sources=", ".join(name.upper() for name in spec["sources"]),
-        rule=spec["rule"],
-        cut=params.cut,
-        input_sha256=inputs_sha256([inputs[name] for name in spec["sources"]]),
-    )
-    body = render_figure(
-        tlf_id=spec["tlf_id"],
-        title=spec["title"],
-        population=spec["population"],
-        svg=Path(path).read_bytes(),
-        note=spec["note"],
-        footer_text=text,
-        template_dir=templates,
-    )
-    contents.append(fragment("Figure", spec["tlf_id"], spec["title"], body, stem, order))
-kinds = {"Table": 0, "Figure": 1, "Listing": 2}
-contents.sort(
-    key=lambda item: (
-        tuple(map(int, item["tlf_id"].split("."))),
-        kinds[item["kind"]],
-        item["order"],
-    )
-)
-summaries, _ = read_findings(inputs.checks)
 settings = params.settings
-# Both gates' waivers: the data checks' and the ADaM conformance checks' (one waiver file).
-gates = [
-    json.loads(Path(path).read_text(encoding="utf-8")) for path in (inputs.gate, inputs.adam_gate)
-]
-grade = settings["safety"]["grade"]
-html = (
-    environment(templates)
-    .get_template("csr.html.j2")
-    .render(
-        numbers=NarrativeNumbers(ard),
-        settings=settings,
-        enrolment=f"Enrolled subjects: {ENROLMENT[settings['populations']['enrolled']]}.",
-        grade_scale=grade["scale"] if grade["source"] == "AETOXGR" else "severity (AESEV)",
-        aesi=settings["safety"]["aesi"],
-        waivers=[{**w, "description": describe(w)} for gate in gates for w in gate["waivers"]],
-        waiver_file=gates[0]["waiver_file"],
-        section14=[item for item in contents if item["tlf_id"].startswith("14.")],
-        section16=[item for item in contents if item["tlf_id"].startswith("16.")],
-        provenance=provenance,
-        rule_graph=params.rule_graph,
-        checks=summaries,
-        **page_frame(
-            study=params.study, cut=params.cut, pipeline=params.pipeline, template_dir=templates
+figures = {}
+for path, (stem, spec) in zip(inputs.figures, FIGURES.items(), strict=True):
+    text = footer(
+        sources=TABLES.get(spec["row"]) or ", ".join(name.upper() for name in spec["sources"]),
+        program=f"scripts/{spec['rule']}.py",
+        cut=params.cut,
+        inputs={name: inputs[name] for name in spec["sources"]},
+    )
+    figures[stem] = (
+        spec,
+        render_figure(
+            tlf_id=spec["tlf_id"],
+            title=spec["title"],
+            population=spec["population"],
+            svg=Path(path).read_bytes(),
+            note=spec["note"],
+            footer_text=text,
+            template_dir=templates,
         ),
     )
+contents = tlf_contents(
+    ard,
+    settings,
+    tables={Path(path).stem: path for path in inputs.tables},
+    figures=figures,
+    listings={Path(path).stem: path for path in inputs.listings},
+)
+grade = settings["safety"]["grade"]
+html = render_csr(
+    ard=ard,
+    contents=contents,
+    settings=settings,
+    frame=page_frame(
+        study=params.study, cut=params.cut, pipeline=params.pipeline, template_dir=templates
+    ),
+    template_dir=templates,
+    enrolment=f"Enrolled subjects: {ENROLMENT[settings['populations']['enrolled']]}.",
+    grade_scale=grade["scale"] if grade["source"] == "AETOXGR" else "severity (AESEV)",
+    aesi=settings["safety"]["aesi"],
+    domains=params.domains,
+    report_date=params.study["report_date"] or params.cut["cutoff"],
+    narratives=Markup(Path(inputs.narratives).read_text(encoding="utf-8")),
+    audit={
+        "name": f"appendices/{Path(inputs.audit).name}",
+        "sha256": sha256_file(inputs.audit),
+        "pages": len(PdfReader(inputs.audit).pages),
+    },
 )
 write_pdf(
     html,

@@ -12,7 +12,6 @@ import pandas as pd
 
 from oncocsr.atomic import write_text
 from oncocsr.findings import read_findings
-from oncocsr.hashing import inputs_sha256
 from oncocsr.tlf import listings
 from oncocsr.tlf.render import footer, page_frame, render_listing, write_listing_appendix
 from oncocsr.tlf.tables.safety import grade_text
@@ -27,14 +26,19 @@ listing = {
         data["adrs"], data["adtr"], params.settings["response"]
     ),
     "16.2.2": lambda: listings.adverse_event_listing(data["adae"], grade_text(params.settings)),
-    "16.2.3": lambda: listings.deaths_listing(data["adsl"], data["adae"]),
+    "16.2.3": lambda: listings.deaths_listing(
+        data["adsl"], data["adae"], params.settings["safety"]["teae_window_days"]
+    ),
     "16.2.4": lambda: listings.data_issues_listing(
         read_findings(inputs.checks)[1], gate=inputs.gate
     ),
 }[tlf]()
-sources = "data checks" if tlf == "16.2.4" else ", ".join(name.upper() for name in data)
+sources = "SDTM (data checks)" if tlf == "16.2.4" else ", ".join(name.upper() for name in data)
 text = footer(
-    sources=sources, rule="tlf_listing", cut=params.cut, input_sha256=inputs_sha256(inputs)
+    sources=sources,
+    program="scripts/tlf_listing.py",
+    cut=params.cut,
+    inputs={name: inputs[name] for name in inputs.keys()},
 )
 appendix = write_listing_appendix(
     listing,

@@ -8,12 +8,12 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from oncocsr.report import FONT_DIR, FONTS, MONO_FONT
+from oncocsr.fonts import pinned_font_files
 
 
-def embedded_font_programs(path: Path) -> list[bytes]:
-    """The font files embedded for every font that the PDF's pages and form XObjects use; a
-    font used but not embedded fails the test (it would come from the reader's system)."""
+def embedded_fonts(path: Path) -> list[tuple[str, bytes]]:
+    """(BaseFont, font file) of every font that the PDF's pages and form XObjects use; a font
+    used but not embedded fails the test (it would come from the reader's system)."""
     programs, seen = [], set()
 
     def descriptors(font):
@@ -35,7 +35,7 @@ def embedded_font_programs(path: Path) -> list[bytes]:
                 if key in descriptor
             ]
             assert found, f"font {font.get('/BaseFont')} is not embedded"
-            programs.extend(found)
+            programs.extend((str(font.get("/BaseFont")), program) for program in found)
         for xobject in (resources.get("/XObject") or {}).values():
             xobject = xobject.get_object()
             if id(xobject) not in seen:
@@ -52,9 +52,19 @@ def identity(font) -> tuple[str, float]:
     return font["name"].getDebugName(6), round(font["head"].fontRevision, 3)
 
 
-def assert_only_pinned_fonts(path: Path) -> None:
-    pinned = {identity(TTFont(FONT_DIR / name)) for name in [*FONTS.values(), MONO_FONT]}
-    programs = embedded_font_programs(path)
-    assert programs, "no fonts found: the check would pass vacuously"
-    used = {identity(TTFont(BytesIO(program))) for program in programs}
+def assert_pinned_font_files(path: Path) -> None:
+    """Every embedded font is cut from a pinned file."""
+    pinned = {identity(TTFont(file)) for file in pinned_font_files()}
+    fonts = embedded_fonts(path)
+    assert fonts, "no fonts found: the check would pass vacuously"
+    used = {identity(TTFont(BytesIO(program))) for _, program in fonts}
     assert used <= pinned, used - pinned
+
+
+def assert_only_pinned_fonts(path: Path) -> None:
+    """Every embedded font is cut from a pinned file and was loaded through an @font-face rule
+    (WeasyPrint names a font after its CSS family, "ABCDEF+CSR-Sans"): a system copy of the
+    same DejaVu file would pass the identity check but carry its own family name."""
+    assert_pinned_font_files(path)
+    families = {name.split("+", 1)[-1] for name, _ in embedded_fonts(path)}
+    assert all(family.startswith("CSR-") for family in families), families

@@ -446,12 +446,14 @@ def planned_jobs(tmp_path: Path, target: str) -> dict[str, tuple[str, str]]:
 
 
 def test_the_csr_is_built_only_behind_the_adam_gate(tmp_path):
-    """The CSR needs checks/adam_gate.json, which only a passed ADaM gate writes, and shows the
-    ADaM findings in its audit appendix; provenance (and so verify) covers the new files."""
+    """The CSR needs its audit annex (16.1 quotes the annex's sha256), and the annex needs
+    checks/adam_gate.json, which only a passed ADaM gate writes, and shows the ADaM findings;
+    provenance (and so verify) covers the new files."""
     jobs = planned_jobs(tmp_path, "results/primary/csr.pdf")
     checks = "results/primary/checks"
-    csr_inputs = jobs["csr"][0].split(", ")
-    assert f"{checks}/adam_gate.json" in csr_inputs and f"{checks}/adam.json" in csr_inputs
+    assert "results/primary/appendices/audit.pdf" in jobs["csr"][0].split(", ")
+    annex_inputs = jobs["audit_annex"][0].split(", ")
+    assert f"{checks}/adam_gate.json" in annex_inputs and f"{checks}/adam.json" in annex_inputs
     assert jobs["adam_gate"] == (
         f"{checks}/adam.json, {checks}/adam.html",
         f"{checks}/adam_gate.json",

@@ -104,7 +104,8 @@ def test_a_relock_needs_a_reason_and_its_trail_is_in_the_csr(copy):
     assert lock["previous"]["lock"] == json.loads(first)
     built = snakemake(copy)
     assert built.returncode == 0, built.stderr[-3000:]
-    text = pdf_text(copy / RESULTS / "csr.pdf")
+    # The lock history is in the audit annex of section 16.1, not the CSR's body.
+    text = pdf_text(copy / RESULTS / "appendices/audit.pdf")
     assert "re-locked 1 time(s)" in text and "AE query 17 closed" in text
     assert "NO:" not in text
     assert verify(copy).returncode == 0

@@ -57,15 +57,22 @@ def test_disposition_counts_enrolled_subjects(rows, value):
     assert value("DISPOSITION", "Total", "SAFFL=Y", "n") == 4
     assert value("DISPOSITION", "Total", "SAFFL=Y", "pct") == pytest.approx(80)
     assert value("DISPOSITION", "Not Treated", "SAFFL=N", "n") == 1
-    # Treatment status counts treated subjects only: B is ongoing; E's "ONGOING" is not counted.
-    assert value("DISPOSITION", "Total", "EOTSTT=ONGOING", "n") == 1
-    assert value("DISPOSITION", "Total", "EOTSTT=DISCONTINUED", "n") == 3
+    # Treatment status counts treated subjects only (analysis DISPOSITION-TREATMENT, N = the
+    # 4 treated A-D): B is ongoing (1/4 = 25%); E's "ONGOING" is not counted.
+    treatment = "DISPOSITION-TREATMENT"
+    assert value(treatment, "Total", "SAFFL", "N") == 4
+    assert value(treatment, "Total", "EOTSTT=ONGOING", "n") == 1
+    assert value(treatment, "Total", "EOTSTT=ONGOING", "pct") == pytest.approx(25)
+    assert value(treatment, "Total", "EOTSTT=DISCONTINUED", "n") == 3
+    # Not Treated (E) has no treated subject: N 0, no percentage.
+    assert value(treatment, "Not Treated", "SAFFL", "N") == 0
+    assert math.isnan(value(treatment, "Not Treated", "EOTSTT=ONGOING", "pct"))
     # Reasons: PD for A and D, adverse event for C; the most frequent comes first.
-    assert value("DISPOSITION", "Total", "DCTREAS=PROGRESSIVE DISEASE", "n") == 2
-    assert value("DISPOSITION", "Total", "DCTREAS=PROGRESSIVE DISEASE", "order") == 1
-    assert value("DISPOSITION", "Total", "DCTREAS=ADVERSE EVENT", "order") == 2
+    assert value(treatment, "Total", "DCTREAS=PROGRESSIVE DISEASE", "n") == 2
+    assert value(treatment, "Total", "DCTREAS=PROGRESSIVE DISEASE", "order") == 1
+    assert value(treatment, "Total", "DCTREAS=ADVERSE EVENT", "order") == 2
     # A reason seen in the study is listed in every arm, with 0 where nobody had it.
-    assert value("DISPOSITION", "Y", "DCTREAS=PROGRESSIVE DISEASE", "n") == 0
+    assert value(treatment, "Y", "DCTREAS=PROGRESSIVE DISEASE", "n") == 0
     # Study: B and C ongoing; A (death), D and E (withdrawal) discontinued. F is not enrolled,
     # so "SCREEN FAILURE" is no reason here.
     assert value("DISPOSITION", "Total", "EOSSTT=ONGOING", "n") == 2
@@ -76,7 +83,7 @@ def test_disposition_counts_enrolled_subjects(rows, value):
     assert value("DISPOSITION", "Total", "DTHFL=Y", "n") == 1
     assert value("DISPOSITION", "Total", "DTHFL=Y", "pct") == pytest.approx(20)
     filters = rows.set_index("result_id")["filter"]
-    assert filters[result_id("DISPOSITION", "Total", "DCTREAS=ADVERSE EVENT", "n")] == (
+    assert filters[result_id(treatment, "Total", "DCTREAS=ADVERSE EVENT", "n")] == (
         "ENRLFL = 'Y' and SAFFL = 'Y' and EOTSTT = 'DISCONTINUED' and DCTREAS = 'ADVERSE EVENT'"
     )
 
@@ -133,8 +140,10 @@ def test_prior_therapy(value):
 def test_one_arm_has_no_total_column():
     adsl = pd.DataFrame(SUBJECTS[:2], columns=COLUMNS).astype({"AGE": float, "NPRREG": float})
     rows = baseline_ard(adsl, "sha", characteristics=[], arms=POOLED)
-    # Only the COLLECTED rows, which are about the study as a whole, are of the Total group.
-    assert set(rows.loc[rows["analysis_id"] != "COLLECTED", "group"]) == {"X"}
+    # Only the COLLECTED and SCREENING rows, which are about the study as a whole (screen
+    # failures have no arm), are of the Total group.
+    whole = rows["analysis_id"].isin(["COLLECTED", "SCREENING"])
+    assert set(rows.loc[~whole, "group"]) == {"X"}
 
 
 def test_several_arms_have_no_total_unless_the_study_pools_them():

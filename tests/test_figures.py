@@ -152,6 +152,44 @@ def test_waterfall_bars_sorted_descending_coloured_by_response_and_truncated(tum
     plt.close(figure)
 
 
+def test_waterfall_marks_the_components_of_the_first_progression_and_no_pd_line(tumour):
+    adtr, adrs = tumour
+    # A (+35%) progressed by target lesions and a new lesion; B (-50% from baseline) by target
+    # lesions regrowing over the nadir (RECIST 1.1: the nadir, not the baseline); C (+150%,
+    # truncated) by non-target lesions; D did not progress.
+    first = pd.DataFrame(
+        [
+            (subject, code, value)
+            for subject, codes in {"A": "YNY", "B": "YNN", "C": "NYN", "D": "NNN"}.items()
+            for code, value in zip(["PDTRG", "PDNTRG", "PDNEWL"], codes, strict=True)
+        ],
+        columns=["USUBJID", "PARAMCD", "AVALC"],
+    ).assign(FASFL="Y")
+    figure = draw(figures._waterfall, pd.concat([adtr, first], ignore_index=True), adrs)
+    markers = {gid: artist.get_offsets().tolist() for gid, artist in by_gid(figure).items()}
+    # Bars in order C, A, D, B at x 0..3. Beyond each bar's end by 5 points of %, the next
+    # component 6 further; C's truncated bar carries its triangle at LIMIT + 5, its marker
+    # goes to LIMIT + 10 and is clipped to the axis at LIMIT + 8.
+    assert markers["PDTRG"] == [[1, 40.0], [3, -55.0]]
+    assert markers["PDNTRG"] == [[0, figures.LIMIT + 8]]
+    assert markers["PDNEWL"] == [[1, 46.0]]
+    # No reference line at +20%: progression is from the nadir; the -30% PR line stays.
+    levels = {line.get_ydata()[0] for line in figure.axes[0].get_lines()}
+    assert 20 not in levels and -30 in levels
+    legend = [text.get_text() for legend in figure.legends for text in legend.get_texts()]
+    assert "PD: new lesion" in legend and not any(t.startswith("Not collected") for t in legend)
+    plt.close(figure)
+
+
+def test_waterfall_says_which_progression_components_were_not_collected(tumour):
+    adtr, adrs = tumour
+    first = pd.DataFrame({"USUBJID": ["A"], "PARAMCD": "PDTRG", "AVALC": "Y", "FASFL": "Y"})
+    figure = draw(figures._waterfall, pd.concat([adtr, first], ignore_index=True), adrs)
+    legend = [text.get_text() for legend in figure.legends for text in legend.get_texts()]
+    assert "Not collected: non-target lesions, new lesions" in legend
+    plt.close(figure)
+
+
 def test_spider_starts_at_zero_and_skips_subjects_without_follow_up(tumour):
     figure = draw(figures._spider, *tumour)
     lines = by_gid(figure)["lines"]
@@ -215,6 +253,25 @@ def test_swimmer_markers_response_onset_progression_death_and_ongoing():
     assert np.allclose(markers["progression"], [120])
     assert np.allclose(sorted(markers["death"]), [50, 200])
     assert len(markers["ongoing"]) == 1
+    plt.close(figure)
+
+
+def test_swimmer_shows_a_single_dose_subject_and_one_without_last_dose_date():
+    adsl, adrs, adtte = subjects(3, responders=0)
+    # S000: one dose (first = last dose date, one day of treatment); S001: no last-dose date.
+    adsl["TRTEDT"] = [START, pd.NaT, on_day(300)]
+    figure = draw(figures._swimmer, adsl, adrs, adtte)
+    axis = figure.axes[0]
+    span = np.diff(axis.get_xlim())[0]
+    widths = {round(bar.get_y() + bar.get_height() / 2): bar.get_width() for bar in axis.patches}
+    labels = [tick.get_text() for tick in axis.get_yticklabels()]
+    # Last follow-up on day 700 (23.0 months) sets the axis: one day (0.03 months, 0.14% of
+    # it) was a bar too thin to see and a missing last dose no bar at all; both now get the
+    # minimum bar, S002 its 300 days (9.86 months).
+    assert labels == ["001", "000", "002"]
+    assert np.allclose([widths[0], widths[1]], figures.MIN_BAR * 700 / DAYS_PER_MONTH)
+    assert widths[0] / span > 0.005
+    assert np.isclose(widths[2], 300 / DAYS_PER_MONTH)
     plt.close(figure)
 
 

@@ -1,4 +1,5 @@
-"""Kaplan-Meier summaries checked by hand calculation (R comparisons live in test_km.py)."""
+"""Kaplan-Meier summaries checked by hand calculation and against the published CAMIS SAS results
+(R comparisons live in test_km_r.py)."""
 
 from __future__ import annotations
 
@@ -95,3 +96,54 @@ def test_matches_r_survival(name):
             (surv, lcl, ucl), abs=1e-9
         )
         assert entry["n_risk"] == n_risk
+
+
+def test_camis_example_under_sas_is_not_estimable_where_the_curve_ends_at_one_half():
+    # CAMIS, "R vs SAS - Kaplan Meier and Cox-proportion hazards modelling", section "Other Cases
+    # Where Discrepancies Are Found" (psiaims.github.io/CAMIS/Comp/r-sas_survival.html; PSIAIMS/
+    # CAMIS Comp/r-sas_survival.qmd): events at 54, 75, 77, 84, 87, censored at 92..118. S is
+    # exactly 0.5 from 87 to the last (censored) observation; SAS looks for S < 0.5 and reports
+    # the median as NE (R: 102.5), and reports the day-120 rate, after the last time, as NE.
+    time = [54, 75, 77, 84, 87, 92, 103, 105, 112, 118]
+    event = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
+    result = km_summary(time, event, landmarks=(80, 100, 120), convention="sas")
+    assert result["median"] is None
+    # By hand: S = 0.9, 0.8, 0.7 at 54, 75, 77, so the first S < 0.75 is at 77; S never goes
+    # below 0.25, so the third quartile is NE as well (in R too).
+    assert result["q25"] == 77.0 and result["q75"] is None
+    day80, day100, day120 = result["landmarks"]
+    # At 80: 3 events of 10, S = 0.7, 7 at risk; at 100: S = 0.5 (0.184, 0.753), the values the
+    # page gives for the last censored time, 4 at risk; at 120 (after 118) NE.
+    assert (day80["surv"], day80["n_risk"]) == (pytest.approx(0.7), 7)
+    assert (day100["surv"], day100["lcl"], day100["ucl"]) == pytest.approx(
+        (0.5, 0.184, 0.753), abs=5e-4
+    )
+    assert day120["surv"] is None and day120["n_risk"] == 0
+
+
+@pytest.mark.parametrize(
+    ("time", "event", "sas", "r"),
+    [
+        # S = 0.75 on (1, 2), 0.5 from 2 to the censored end at 3. q25: an inner flat step, the
+        # midpoint (1 + 2) / 2 = 1.5 in both; median: the last step, NE under SAS (no S < 0.5),
+        # (2 + 3) / 2 = 2.5 under R.
+        ([1, 2, 3, 3], [1, 1, 0, 0], {"q25": 1.5, "median": None}, {"q25": 1.5, "median": 2.5}),
+        # Four subjects, p = 0.25: S = 0.75 from 1 to the censored end at 4: NE / (1 + 4) / 2.
+        ([1, 2, 3, 4], [1, 0, 0, 0], {"q25": None, "median": None}, {"q25": 2.5, "median": None}),
+        # The last event leaves S = 0.5 with a censoring at the same time and nobody after.
+        ([1, 2, 2], [0, 1, 0], {"q25": 2.0, "median": None}, {"q25": 2.0, "median": 2.0}),
+    ],
+)
+def test_flat_at_one_minus_p_to_a_censored_end_by_convention(time, event, sas, r):
+    for convention, expected in (("sas", sas), ("r", r)):
+        result = km_summary(time, event, convention=convention)
+        assert {k: result[k] for k in expected} == expected, convention
+
+
+def test_reverse_km_follow_up_ending_on_one_half_follows_the_convention():
+    # Reverse KM (censorings are the events): censored at 1 and 2, events at 3 and 3 ("censored"
+    # in reverse). Reverse S = 3/4 at 1, 2/4 at 2, flat to the end at 3: NE under SAS,
+    # (2 + 3) / 2 = 2.5 under R.
+    time, event = [1, 2, 3, 3], [0, 0, 1, 1]
+    assert km_summary(time, event, convention="sas")["followup_median"] is None
+    assert km_summary(time, event, convention="r")["followup_median"] == 2.5

@@ -296,3 +296,19 @@ def test_an_unsigned_cut_fails_when_a_signer_is_required(cut, tmp_path_factory):
     keys = make_key(tmp_path_factory.mktemp("keys"), "statistician")
     lines = problems(cut, "--certificate", keys["certificate"])
     assert lines[0] == "results/t/manifest.json: not signed"
+
+
+def test_the_audit_annex_is_in_the_manifest_and_an_edit_of_it_is_found(cut):
+    # The annex job (rule audit_annex) reads provenance.json and writes appendices/audit.pdf,
+    # which the csr job then reads for the sha256 that section 16.1 cites.
+    annex = RESULTS / "appendices/audit.pdf"
+    job("audit_annex", ["results/t/provenance.json"], {str(annex): b"%PDF-1.7 audit annex"})
+    write_manifest(manifest_of(), RESULTS / "manifest.json")
+    listed = [
+        entry["path"] for entry in json.loads((RESULTS / "manifest.json").read_text())["files"]
+    ]
+    assert str(annex) in listed
+    assert problems(cut) == ["7 files verified, all match"]
+    annex.write_bytes(b"%PDF-1.7 audit annex, edited")
+    lines = problems(cut)
+    assert any(line.startswith("results/t/appendices/audit.pdf: expected") for line in lines)

@@ -52,7 +52,8 @@ def test_the_test_lock_is_the_runtime_lock_plus_exactly_pinned_test_tools():
 
 def test_the_pdf_is_rendered_by_the_pinned_versions():
     """The PDF's bytes depend on WeasyPrint, the fontTools that subsets its fonts, pydyf that
-    writes it and the matplotlib whose DejaVu files it embeds: the tests run those pins."""
+    writes it, the matplotlib whose DejaVu files it embeds and the package of its Chinese font
+    (Noto Sans SC): the tests run those pins."""
     runtime = pins(requirement_lines("requirements.lock"))
-    for name in ("weasyprint", "fonttools", "pydyf", "matplotlib"):
+    for name in ("weasyprint", "fonttools", "pydyf", "matplotlib", "pylopdf-fonts-zh-cn"):
         assert metadata.version(name) == runtime[name], name

@@ -25,7 +25,9 @@ from oncocsr.report import (
 )
 from oncocsr.tlf.listings import Listing, adverse_event_listing
 from oncocsr.tlf.render import (
+    FSI,
     LISTING_CHARS,
+    PDI,
     column_widths,
     fixed_width,
     listing_csv,
@@ -192,7 +194,7 @@ def test_rtf_copy_keeps_data_values_as_text():
         columns=["Arm (N=2)"],
         rows=[{"label": value, "cells": ["1 (50.0)"]} for value in [*HOSTILE, "mg/m² ≥ 3"]],
     )
-    rtf = table_rtf([table], "Source: ADAE {x}.")
+    rtf = table_rtf([table], "Source: ADAE {x}.", study=STUDY, cut=CUT)
     # Unescaped braces would open RTF groups: the counts balance only when data braces are escaped.
     body = rtf.replace("\\\\", "").replace("\\{", "").replace("\\}", "")
     assert body.count("{") == body.count("}")
@@ -232,7 +234,7 @@ def test_a_listing_above_appendix_max_rows_is_a_cover_page_with_its_rows_attache
     assert info["csv"] == "listing-16.2.2.csv" and len(reader.pages) == 1
     data = reader.attachments["listing-16.2.2.csv"][0]
     assert list(csv.reader(io.StringIO(data.decode("utf-8")))) == [listing.columns, *rows]
-    assert "This listing has 40 rows, more than the 39 that are printed as pages" in text
+    assert "This listing has 40 rows; listings longer than 39 rows are not printed" in text
     assert hashlib.sha256(data).hexdigest() in "".join(text.split())
     assert "S-000" not in text
 
@@ -247,10 +249,11 @@ def test_fixed_width_listing_columns_fit_the_page_and_keep_words_whole():
     widths = column_widths(columns, rows, 36)
     assert sum(widths) + 2 * 2 == 36 and widths[2] >= len("RECOVERED/RESOLVED")
     line = fixed_width(["S-003", "Neutrophil count decreased", "RECOVERED/RESOLVED"], [6, 10, 18])
+    # Each piece is a bidi isolate (FSI ... PDI take no room): the padding stays outside it.
     assert line.split("\n") == [
-        "S-003   Neutrophil  RECOVERED/RESOLVED",
-        "        count",
-        "        decreased",
+        f"{FSI}S-003{PDI}   {FSI}Neutrophil{PDI}  {FSI}RECOVERED/RESOLVED{PDI}",
+        f"        {FSI}count{PDI}",
+        f"        {FSI}decreased{PDI}",
     ]
 
 

@@ -161,7 +161,7 @@ def test_stage_one_look_and_two_stage_inference_into_the_ard():
     )
     rows = simon_ard(cbor, "Total", design, 0.95, "x").set_index("stat_name")["stat_value"]
     assert (rows["n1"], rows["r1"], rows["n"], rows["r"]) == (18, 2, 43, 7)
-    assert (rows["stage1_responders"], rows["continue"], rows["responders"]) == (3, 1, 9)
+    assert (rows["stage1_responders"], rows["stage1_continue"], rows["responders"]) == (3, 1, 9)
     plan = search_designs(0.10, 0.25)["optimal"]
     assert rows["p_value"] == pytest.approx(two_stage_inference(plan, 2, 9, 0.10)["p_value"])
     # Not the planned size: no two-stage inference.

@@ -61,7 +61,8 @@ def test_bundled_snapshot_is_reproduced_by_the_simulator(tmp_path):
 
 
 def test_domains_keys_and_subject_counts(study):
-    subject_level = {"AE", "CM", "DM", "DS", "EX", "MH", "RS", "SS", "SUPPDM", "SV", "TR", "TU"}
+    subject_level = {"AE", "CM", "DD", "DM", "DS", "EX", "MH", "RS", "SS", "SUPPDM", "SV", "TR"}
+    subject_level |= {"TU", "VS"}
     assert set(study) == subject_level | {"TA", "TE", "TS", "TV"}
     dm = study["DM"]
     assert (dm["ACTARMCD"] == "IRI180").sum() == 400

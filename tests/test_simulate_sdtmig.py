@@ -25,6 +25,7 @@ FULL_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 STANDARD_LABELS = {
     "ae": "Adverse Events",
     "cm": "Concomitant/Prior Medications",
+    "dd": "Death Details",
     "dm": "Demographics",
     "ds": "Disposition",
     "ex": "Exposure",
@@ -39,6 +40,7 @@ STANDARD_LABELS = {
     "ts": "Trial Summary",
     "tu": "Tumor/Lesion Identification",
     "tv": "Trial Visits",
+    "vs": "Vital Signs",
 }
 
 
@@ -73,6 +75,7 @@ DAY_PAIRS = [
     ("AE", "AEENDTC", "AEENDY"),
     ("CM", "CMSTDTC", "CMSTDY"),
     ("CM", "CMENDTC", "CMENDY"),
+    ("DD", "DDDTC", "DDDY"),
     ("DM", "DMDTC", "DMDY"),
     ("DS", "DSSTDTC", "DSSTDY"),
     ("EX", "EXSTDTC", "EXSTDY"),
@@ -81,6 +84,7 @@ DAY_PAIRS = [
     ("SS", "SSDTC", "SSDY"),
     ("TR", "TRDTC", "TRDY"),
     ("TU", "TUDTC", "TUDY"),
+    ("VS", "VSDTC", "VSDY"),
     ("SV", "SVSTDTC", "SVSTDY"),
     ("SV", "SVENDTC", "SVENDY"),
 ]
@@ -131,6 +135,7 @@ def expected_epoch(when, subject, dm_dates) -> str:
         ("SS", "SSDTC"),
         ("TR", "TRDTC"),
         ("TU", "TUDTC"),
+        ("VS", "VSDTC"),
     ],
 )
 def test_epoch_follows_the_dates_and_the_trial_elements(request, name, domain, date):
@@ -250,7 +255,7 @@ def test_no_text_is_longer_than_transport_files_hold(request, name):
 def test_subject_visits_are_the_visits_in_the_data(request, name):
     study = request.getfixturevalue(name)
     rows = []
-    for domain in ("EX", "RS", "TR", "TU", "QS"):
+    for domain in ("EX", "RS", "TR", "TU", "QS", "VS"):
         if domain not in study:
             continue
         frame = study[domain]

@@ -156,7 +156,7 @@ def test_csv_copy_of_a_snapshot_gives_the_same_adam_as_its_xpt(tmp_path):
     files of the same data: the same ADaM datasets."""
     xpt, cutoff = snapshot(tmp_path, "xpt")
     csv, _ = snapshot(tmp_path, "csv", file_format="csv")
-    assert sorted(p.suffix for p in csv.iterdir() if p.name != "simulation.json") == [".csv"] * 16
+    assert sorted(p.suffix for p in csv.iterdir() if p.name != "simulation.json") == [".csv"] * 18
     assert "NA" in (csv / "ae.csv").read_text(encoding="utf-8")
     settings = initialised(tmp_path, "xpt", xpt, cutoff)
     assert_same_adam(derive_study(xpt, cutoff, settings), derive_study(csv, cutoff, settings))

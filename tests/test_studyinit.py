@@ -310,3 +310,21 @@ def test_absent_variables_give_not_collected_and_ts_gives_the_title(tmp_path):
     assert settings["baseline"]["characteristics"] == []
     assert settings["populations"]["enrolled"] == "treated"
     assert any("no overall response" in warning for warning in inspection.warnings)
+
+
+def test_the_protocol_text_of_the_report_is_written_empty_with_its_note(pharmaverse):
+    """ICH E3 text the data cannot give (ethics, objectives, plan, references...) is written
+    with empty values, each under a note, so that the CSR shows its placeholders."""
+    _, text, config, _ = pharmaverse
+    study = config["study"]
+    assert study["ethics"] == {"committee": "", "conduct": "", "consent": ""}
+    assert study["objectives"] == {"primary": "", "secondary": ""}
+    assert study["plan"]["inclusion"] == "" and study["references"] == []
+    assert study["report_version"] == "" and study["sap_version"] == ""
+    notes = comments_by_key(text)
+    assert notes["study.ethics"].startswith("Not in the data: Ethics (ICH E3 section 5).")
+    assert "placeholder" in notes["study.gcp_statement"]
+    # An empty report date means the cut's cutoff, not a placeholder.
+    assert (
+        "cutoff" in notes["study.report_date"] and "placeholder" not in notes["study.report_date"]
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oncocsr.adam.adsl_entry import derive_entry_characteristics
 from oncocsr.adam.common import (
     criterion_records,
     evaluator_records,
@@ -131,6 +132,78 @@ def derive_death(dm: pd.DataFrame, last_alive: pd.Series, cutoff: pd.Timestamp) 
             "DTHDTF": imputation.where(counted, ""),
             "DTHFL": flag(counted),
         }
+    )
+
+
+# DD (SDTMIG 3.3 Death Details): the test code of the primary cause of death (CDISC CT DDTESTCD).
+PRIMARY_CAUSE = "PRCDTH"
+NOT_COLLECTED = "NOT COLLECTED"
+
+
+def fatal_adverse_events(ae: pd.DataFrame) -> pd.Series:
+    """AE records with a fatal outcome: grade 5, AEOUT FATAL or AESDTH Y (as ADAE's FATALFL,
+    SAP section 6)."""
+
+    def text(variable: str) -> pd.Series:
+        return upper(ae[variable]) if variable in ae else pd.Series("", index=ae.index)
+
+    grade = pd.to_numeric(ae.get("AETOXGR", pd.Series(np.nan, index=ae.index)), errors="coerce")
+    return (grade == 5) | (text("AEOUT") == "FATAL") | (text("AESDTH") == "Y")
+
+
+def derive_death_cause(domains: dict[str, pd.DataFrame], index: pd.Index, terms: dict):
+    """DTHCAUS, cause of death (SAP section 6, deaths), from the first source that has one: the
+    DD primary cause (DDTESTCD PRCDTH, DDSTRESC else DDORRES), the preferred term of the fatal
+    AE (the latest to start), the DSTERM of the DS death record where it says more than the
+    death term itself; else NOT COLLECTED. Blank for a subject who did not die."""
+    sources = []
+    dd = domains.get("DD")
+    if dd is not None and {"DDTESTCD", "USUBJID"} <= set(dd.columns):
+        records = dd[upper(dd["DDTESTCD"]) == PRIMARY_CAUSE]
+        value = records.get("DDSTRESC", pd.Series("", index=records.index)).fillna("")
+        original = records.get("DDORRES", pd.Series("", index=records.index)).fillna("")
+        sources.append(
+            pd.DataFrame(
+                {"USUBJID": records["USUBJID"], "c": value.where(value.str.strip() != "", original)}
+            )
+        )
+    ae = domains.get("AE")
+    if ae is not None and "AEDECOD" in ae:
+        fatal = ae[fatal_adverse_events(ae)].assign(_d=lambda f: to_date(f["AESTDTC"]))
+        fatal = fatal.sort_values(["USUBJID", "_d"], kind="stable", na_position="first")
+        last = fatal.groupby("USUBJID").tail(1)
+        sources.append(pd.DataFrame({"USUBJID": last["USUBJID"], "c": last["AEDECOD"]}))
+    ds = domains.get("DS")
+    if ds is not None and {"DSDECOD", "DSTERM"} <= set(ds.columns):
+        death = terms["ds"]["death"].upper()
+        records = ds[(upper(ds["DSDECOD"]) == death) & (upper(ds["DSTERM"]) != death)]
+        sources.append(pd.DataFrame({"USUBJID": records["USUBJID"], "c": records["DSTERM"]}))
+    cause = pd.Series(np.nan, index=index, dtype=object)
+    for source in sources:
+        found = source[source["c"].fillna("").astype(str).str.strip() != ""]
+        cause = cause.fillna(
+            found.drop_duplicates("USUBJID").set_index("USUBJID")["c"].reindex(index)
+        )
+    return cause.fillna(NOT_COLLECTED).rename("DTHCAUS")
+
+
+def derive_death_timing(adsl: pd.DataFrame, window_days: int) -> pd.DataFrame:
+    """DTHADY, LDDTHELD and DTHTEMFL of the subjects who died (SAP sections 3 and 6): the study
+    day of death (no day 0), the days from the last dose to death, and Y for a death on or after
+    the first dose and at most ``window_days`` (the treatment-emergent window,
+    ``safety.teae_window_days``) after the last dose."""
+    died = adsl["DTHDT"].notna()
+    days = (adsl["DTHDT"] - adsl["TRTSDT"]).dt.days
+    within = (adsl["DTHDT"] >= adsl["TRTSDT"]) & (
+        adsl["DTHDT"] <= adsl["TRTEDT"] + pd.Timedelta(days=window_days)
+    )
+    return pd.DataFrame(
+        {
+            "DTHADY": days.where(days < 0, days + 1),
+            "LDDTHELD": (adsl["DTHDT"] - adsl["TRTEDT"]).dt.days.astype(float),
+            "DTHTEMFL": flag(died & within),
+        },
+        index=adsl.index,
     )
 
 
@@ -305,6 +378,7 @@ def derive_adsl(
     adsl["STARTDT"] = adsl[start]
 
     screen_failure = flag_screen_failures(adsl, ds, terms)
+    adsl["SCRNFFL"] = flag(screen_failure)
     adsl["ENRLFL"] = flag_enrolled(adsl, screen_failure, settings["populations"]["enrolled"])
     adsl["ITTFL"] = adsl["ENRLFL"]
     dosed = adsl["TRTSDT"].notna()
@@ -313,6 +387,9 @@ def derive_adsl(
 
     adsl["LSTALVDT"] = derive_last_alive_date(domains, cut, terms).reindex(index)
     adsl = adsl.join(derive_death(dm, adsl["LSTALVDT"], cut))
+    adsl = adsl.join(derive_death_timing(adsl, settings["safety"]["teae_window_days"]))
+    died = adsl["DTHFL"] == "Y"
+    adsl["DTHCAUS"] = derive_death_cause(domains, index, terms).where(died, "")
     adsl = adsl.join(derive_disposition(ds, terms))
     adsl["EOSSTT"] = adsl["EOSSTT"].fillna("ONGOING")
     if "EOTSTT" in adsl:
@@ -338,6 +415,8 @@ def derive_adsl(
     adsl = adsl.join(
         derive_tumour_baseline(domains.get("TU"), index, settings["tumour"], evaluator)
     )
+    day_one = adsl["STARTDT"].fillna(adsl["TRTSDT"])
+    adsl = adsl.join(derive_entry_characteristics(domains, day_one, settings))
     adsl["EFFFL"] = derive_efficacy_evaluable(adsl, domains, terms, settings["response"])
     adsl["DCUTDT"] = cut
     return adsl.reset_index()

@@ -6,14 +6,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oncocsr.adam.adtr_progression import (
+    derive_change_from_nadir,
+    derive_first_progression,
+    derive_new_lesions,
+    derive_non_target_response,
+)
 from oncocsr.adam.common import evaluator_records, flag
 from oncocsr.adam.standard import finish_bds, subject_variables
 from oncocsr.dates import impute_date
+from oncocsr.recist import RESPONSE_AVAL
 
 PARAMS = {
     "SUMDIAM": "Sum of Diameters of Target Lesions (mm)",
+    "NTRGRESP": "Non-target Lesion Response",
+    "NEWLIND": "New Lesion Indicator",
     "BPCHG": "Best Percent Change from Baseline in Sum of Diameters (%)",
+    "PDTRG": "First Progression by Target Lesions",
+    "PDNTRG": "First Progression by Non-target Lesions",
+    "PDNEWL": "First Progression by New Lesion",
 }
+# AVAL of the coded parameters: the ADRS response coding, and Y 1 / N 0.
+CODED = {**RESPONSE_AVAL, "Y": 1, "N": 0}
 
 
 def select_measurements(tr: pd.DataFrame, evaluator: str) -> pd.DataFrame:
@@ -66,13 +80,23 @@ TR_COLUMNS = ["USUBJID", "TRGRPID", "TRLNKID", "TRTESTCD", "TRSTRESN", "TRDTC", 
 
 
 def derive_adtr(
-    tr: pd.DataFrame | None, adsl: pd.DataFrame, *, evaluator: str, cutoff: str
+    tr: pd.DataFrame | None,
+    adsl: pd.DataFrame,
+    *,
+    evaluator: str,
+    cutoff: str,
+    tu: pd.DataFrame | None = None,
+    rs: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """ADTR: SUMDIAM by date with ABLFL, BASE, CHG, PCHG and NADIR, and BPCHG per subject.
+    """ADTR: SUMDIAM by date with ABLFL, BASE, CHG, PCHG, NADIR, CHGNAD and PCHGNAD; the
+    post-baseline non-target response NTRGRESP and new-lesion indicator NEWLIND by date; BPCHG
+    and the components of the first progression PDTRG, PDNTRG, PDNEWL per subject.
 
     Baseline is the last evaluable sum on or before day 1; the nadir of a record is the smallest
     evaluable sum before it, baseline included; the best percent change is the most negative
-    post-baseline percent change (SAP section 4). A study without TR has no records.
+    post-baseline percent change; target progression is RECIST 1.1's increase over the nadir
+    (SAP section 4; oncocsr.adam.adtr_progression). A study without TR has no sums; a component
+    the study did not collect has no records.
     """
     if tr is None:
         tr = pd.DataFrame({column: pd.Series(dtype=object) for column in TR_COLUMNS})
@@ -91,26 +115,71 @@ def derive_adtr(
     sums["ADY"] = (sums["ADT"] - sums["STARTDT"]).dt.days
     sums["ADY"] = sums["ADY"].where(sums["ADY"] < 0, sums["ADY"] + 1)
     sums["PARAMCD"] = "SUMDIAM"
+    sums = derive_change_from_nadir(sums)
     best = sums[post & sums["PCHG"].notna()].groupby("USUBJID")["PCHG"].min()
     best_rows = pd.DataFrame({"USUBJID": best.index, "PARAMCD": "BPCHG", "AVAL": best.to_numpy()})
-    adtr = pd.concat([frame for frame in (sums, best_rows) if not frame.empty], ignore_index=True)
+    start = adsl.set_index("USUBJID")["STARTDT"]
+
+    def post_baseline(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.assign(ADT=pd.to_datetime(frame["ADT"]))
+        day1 = pd.to_datetime(frame["USUBJID"].map(start))
+        after = frame["ADT"] > day1
+        return frame[after].assign(
+            ADY=(frame["ADT"] - day1)[after].dt.days + 1,
+            AVAL=frame.loc[after, "AVALC"].map(CODED).astype(float),
+        )
+
+    non_target = post_baseline(
+        derive_non_target_response(tr, rs, evaluator=evaluator, cutoff=cutoff)
+    )
+    assessed = pd.concat([sums.loc[post, ["USUBJID", "ADT"]], non_target[["USUBJID", "ADT"]]])
+    new_lesions = post_baseline(
+        derive_new_lesions(tr, tu, rs, assessed, evaluator=evaluator, cutoff=cutoff)
+    )
+    visits = pd.concat(
+        [
+            sums.loc[post].assign(progressed=sums.loc[post, "TRGPD"] == "Y"),
+            non_target.assign(progressed=non_target["AVALC"] == "PD"),
+            new_lesions.assign(progressed=new_lesions["AVALC"] == "Y"),
+        ]
+    )[["USUBJID", "ADT", "PARAMCD", "progressed"]]
+    first = derive_first_progression(visits)
+    first = first.assign(
+        AVAL=first["AVALC"].map(CODED).astype(float),
+        ADY=(pd.to_datetime(first["ADT"]) - pd.to_datetime(first["USUBJID"].map(start))).dt.days
+        + 1,
+        SRCDOM="ADTR",
+    )
+    adtr = pd.concat(
+        [
+            frame
+            for frame in (sums.drop(columns="TRGPD"), non_target, new_lesions, best_rows, first)
+            if not frame.empty
+        ],
+        ignore_index=True,
+    )
     adtr["PARAM"] = adtr["PARAMCD"].map(PARAMS)
     subject = subject_variables(adsl, ["FASFL", "SAFFL", "EFFFL", "STARTDT"])
     adtr = adtr.drop(columns="STARTDT", errors="ignore").merge(subject, on="USUBJID")
-    for column in ("ABLFL", "ADTF", "VISIT"):
-        adtr[column] = adtr[column].fillna("")
-    adtr["SRCDOM"] = np.where(adtr["PARAMCD"] == "SUMDIAM", "TR", "ADTR")
-    adtr["SRCVAR"] = np.where(adtr["PARAMCD"] == "SUMDIAM", "TRSTRESN", "PCHG")
+    for column in ("ABLFL", "ADTF", "VISIT", "AVALC", "SRCDOM", "SRCVAR"):
+        adtr[column] = adtr.get(column, pd.Series(index=adtr.index, dtype=object)).fillna("")
+    sources = {"SUMDIAM": ("TR", "TRSTRESN"), "BPCHG": ("ADTR", "PCHG")}
+    for param, (domain, variable) in sources.items():
+        adtr.loc[adtr["PARAMCD"] == param, ["SRCDOM", "SRCVAR"]] = [domain, variable]
+    adtr.loc[adtr["PARAMCD"].str.startswith("PD"), "SRCVAR"] = "AVALC"
     columns = [
         "STUDYID",
         "USUBJID",
         "PARAMCD",
         "PARAM",
         "AVAL",
+        "AVALC",
         "BASE",
         "CHG",
         "PCHG",
         "NADIR",
+        "CHGNAD",
+        "PCHGNAD",
         "ABLFL",
         "ADT",
         "ADTF",
@@ -121,7 +190,7 @@ def derive_adtr(
         "SRCVAR",
         *(c for c in subject.columns if c not in ("STUDYID", "USUBJID")),
     ]
-    order = {"SUMDIAM": 0, "BPCHG": 1}
+    order = {param: rank for rank, param in enumerate(PARAMS)}
     adtr = adtr.assign(_o=adtr["PARAMCD"].map(order)).sort_values(
         ["USUBJID", "_o", "ADT"], kind="stable"
     )

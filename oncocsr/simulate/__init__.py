@@ -9,14 +9,17 @@ The simulation has two layers:
 * an *SDTM* layer (``study``, ``course``, ``tumour``, ``safety``) that turns the latent layer into
   DM, SUPPDM, DS, EX, TU, TR, RS, AE, CM, MH and SS records, with the mess of real trials (partial
   dates, deaths without progression, new therapy before progression, screen failures, enrolled
-  subjects never treated);
+  subjects never treated), and (``entry``, each from its own random stream) the SDTM of the
+  entry criteria and the deaths: baseline height and weight (VS), the setting of each prior
+  regimen (CM.CMSCAT) and the primary cause of each death (DD);
 * the variables SDTMIG 3.4 expects that follow from those records (``sdtmig``: study days, EPOCH,
   AESOC, seriousness criteria, ...) and the trial design domains TS, TA, TE, TV and SV
   (``trialdesign``), derived without a random draw; ``labels`` holds the SDTMIG variable order
   and labels.
 
 ``SimulationOptions`` gives the snapshot the shapes real sponsors' SDTM takes (randomised arms,
-AESEV without CTCAE grades, no consent date, iRECIST, ECOG in QS or absent, R-style CSV).
+AESEV without CTCAE grades, no consent date, iRECIST, ECOG in QS or absent, R-style CSV, VS in
+imperial units or absent, no DD).
 ``true_parameters`` computes, from the latent layer alone and with the SAP's conventions, the
 values a correct analysis of a large simulated study must recover (see ``TRUTH_DOC``). Everything
 is vectorised over subjects (loops run over visits, cycles, arms or chunks, never over subjects)

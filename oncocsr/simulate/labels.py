@@ -12,6 +12,7 @@ import pandas as pd
 DATASET_LABELS = {
     "AE": "Adverse Events",
     "CM": "Concomitant/Prior Medications",
+    "DD": "Death Details",
     "DM": "Demographics",
     "DS": "Disposition",
     "EX": "Exposure",
@@ -27,6 +28,7 @@ DATASET_LABELS = {
     "TS": "Trial Summary",
     "TU": "Tumor/Lesion Identification",
     "TV": "Trial Visits",
+    "VS": "Vital Signs",
 }
 
 _IDENTIFIERS = {
@@ -76,6 +78,7 @@ VARIABLES: dict[str, dict[str, str]] = {
         "CMGRPID": "Group ID",
         "CMTRT": "Reported Name of Drug, Med, or Therapy",
         "CMCAT": "Category for Medication",
+        "CMSCAT": "Subcategory for Medication",
     }
     | _EPOCH
     | {
@@ -83,6 +86,17 @@ VARIABLES: dict[str, dict[str, str]] = {
         "CMENDTC": "End Date/Time of Medication",
         "CMSTDY": "Study Day of Start of Medication",
         "CMENDY": "Study Day of End of Medication",
+    },
+    "DD": _IDENTIFIERS
+    | _seq("DD")
+    | {
+        "DDTESTCD": "Death Detail Assessment Short Name",
+        "DDTEST": "Death Detail Assessment Name",
+        "DDORRES": "Result or Finding as Collected",
+        "DDSTRESC": "Character Result/Finding in Std Format",
+        "DDEVAL": "Evaluator",
+        "DDDTC": "Date/Time of Collection",
+        "DDDY": "Study Day of Collection",
     },
     "DM": _IDENTIFIERS
     | {
@@ -294,6 +308,21 @@ VARIABLES: dict[str, dict[str, str]] = {
         "ARMCD": "Planned Arm Code",
         "TVSTRL": "Visit Start Rule",
     },
+    "VS": _IDENTIFIERS
+    | _seq("VS")
+    | {
+        "VSTESTCD": "Vital Signs Test Short Name",
+        "VSTEST": "Vital Signs Test Name",
+        "VSORRES": "Result or Finding in Original Units",
+        "VSORRESU": "Original Units",
+        "VSSTRESC": "Character Result/Finding in Std Format",
+        "VSSTRESN": "Numeric Result/Finding in Standard Units",
+        "VSSTRESU": "Standard Units",
+        "VSLOBXFL": "Last Observation Before Exposure Flag",
+    }
+    | _VISIT
+    | _EPOCH
+    | {"VSDTC": "Date/Time of Measurements", "VSDY": "Study Day of Vital Signs"},
 }
 
 

@@ -10,6 +10,7 @@ from oncocsr.simulate.latent import SimulationParameters
 GRADES = ("ctcae", "aesev")
 ECOG_DOMAINS = ("rs", "qs", "none")
 FILE_FORMATS = ("xpt", "csv")
+VITALS_UNITS = ("metric", "imperial", "none")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,10 @@ class SimulationOptions:
     - ``irecist``: RS also carries iRECIST overall responses (RSCAT "iRECIST") next to RECIST 1.1,
       with a confirmation scan after a radiological progression;
     - ``ecog``: baseline ECOG in ``rs`` (RSCAT "ECOG"), ``qs`` (QS domain) or ``none``;
-    - ``file_format``: ``xpt`` (SAS transport v5) or ``csv`` (as R's readr::write_csv writes).
+    - ``file_format``: ``xpt`` (SAS transport v5) or ``csv`` (as R's readr::write_csv writes);
+    - ``vitals``: baseline height and weight in VS in ``metric`` units (cm, kg), ``imperial``
+      ones (in, LB, as US sites record them), or ``none`` (no VS domain);
+    - ``death_details``: False for a study without a DD domain (cause of death not collected).
     """
 
     arms: int = 1
@@ -84,6 +88,8 @@ class SimulationOptions:
     irecist: bool = False
     ecog: str = "rs"
     file_format: str = "xpt"
+    vitals: str = "metric"
+    death_details: bool = True
 
     def __post_init__(self):
         for name, value, allowed in (
@@ -91,6 +97,7 @@ class SimulationOptions:
             ("grades", self.grades, GRADES),
             ("ecog", self.ecog, ECOG_DOMAINS),
             ("file_format", self.file_format, FILE_FORMATS),
+            ("vitals", self.vitals, VITALS_UNITS),
         ):
             if value not in allowed:
                 raise ValueError(f"{name} must be one of {list(allowed)}, not {value!r}")

@@ -153,17 +153,24 @@ def ae_domain(rng, rows, usubjid, first_dose, cal, latent, horizon, stop) -> pd.
         start_text,
     )
     fatal = all_grade == 5
-    ongoing = (end_day > horizon[all_subject]) | (rng.random(all_subject.size) < 0.05)
+    left_open = rng.random(all_subject.size) < 0.05
+    # An event still going on when the subject died (by the snapshot) ends with the death,
+    # unresolved: no record of a dead subject ends later (CROSS.ALIVE_AFTER_DEATH).
+    death = latent["death"][all_subject]
+    died_with_it = ~fatal & ~left_open & (end_day > death) & (death <= horizon[all_subject])
+    end_day = np.where(died_with_it, death, end_day)
+    ongoing = (end_day > horizon[all_subject]) | left_open
     end_text = np.where(
         fatal,
-        cal.iso(first_dose[all_subject] + latent["death"][all_subject]),
+        cal.iso(first_dose[all_subject] + death),
         np.where(ongoing, "", cal.iso(first_dose[all_subject] + end_day)),
     )
     serious = fatal | (term_index == 4) | ((all_grade >= 3) & (rng.random(all_subject.size) < 0.35))
     related = np.concatenate([rng.random(size) < related_p, rng.random(fatal_idx.size) < 0.5])
     action = np.concatenate([rows["action"], np.full(fatal_idx.size, "DRUG WITHDRAWN")])
+    unresolved = (end_text == "") | died_with_it
     outcome = np.where(
-        fatal, "FATAL", np.where(end_text == "", "NOT RECOVERED/NOT RESOLVED", "RECOVERED/RESOLVED")
+        fatal, "FATAL", np.where(unresolved, "NOT RECOVERED/NOT RESOLVED", "RECOVERED/RESOLVED")
     )
     return records(
         {

@@ -36,6 +36,7 @@ EPOCH_DATE = {
     "SS": "SSDTC",
     "TR": "TRDTC",
     "TU": "TUDTC",
+    "VS": "VSDTC",
 }
 # Seriousness criteria no simulated event meets.
 CRITERIA_NOT_MET = ("AESCONG", "AESDISAB", "AESLIFE", "AESMIE")

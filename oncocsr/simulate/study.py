@@ -8,6 +8,13 @@ import numpy as np
 import pandas as pd
 
 from oncocsr.simulate.course import simulate_treated
+from oncocsr.simulate.entry import (
+    SETTING_STREAM,
+    VITALS_STREAM,
+    death_details,
+    prior_therapy_setting,
+    vital_signs,
+)
 from oncocsr.simulate.labels import in_sdtmig_order
 from oncocsr.simulate.latent import DEFAULT_PARAMETERS, SimulationParameters
 from oncocsr.simulate.options import DEFAULT_OPTIONS, Arm, SimulationOptions
@@ -203,7 +210,14 @@ def simulate_study(
     milestones = _milestones(subjects, failed_day, randomisation, len(arms), cal, options)
     out["DS"] = pd.concat([*milestones, out["DS"]], ignore_index=True)
     cm_prior, out["MH"] = _prior_history(rng, enrolled, cal)
-    out["CM"] = pd.concat([cm_prior, out["CM"]], ignore_index=True)
+    setting = np.random.default_rng([seed, SETTING_STREAM])
+    cm_prior["CMSCAT"] = prior_therapy_setting(setting, cm_prior, out["MH"])
+    out["CM"] = pd.concat([cm_prior, out["CM"].assign(CMSCAT="")], ignore_index=True)
+    if options.vitals != "none":
+        vitals = np.random.default_rng([seed, VITALS_STREAM])
+        out["VS"] = vital_signs(vitals, out["TU"], options.vitals)
+    if options.death_details:
+        out["DD"] = death_details(out)
     if options.grades == "aesev":
         out["AE"] = out["AE"].drop(columns="AETOXGR")
     domains = {domain: finish(frame, domain) for domain, frame in out.items()}

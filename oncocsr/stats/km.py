@@ -39,22 +39,38 @@ def _loglog_band(
     return lower, upper
 
 
-def _quantile(times: np.ndarray, values: np.ndarray, target: float) -> float | None:
-    """Smallest time where the step function drops to ``target`` or below; on a flat step exactly
-    at ``target``, the midpoint to the next step (SAS and R agree on this rule)."""
-    below = np.flatnonzero(values <= target + TOLERANCE)
-    if below.size == 0:
+def _quantile(
+    times: np.ndarray, values: np.ndarray, target: float, *, last_time: float, convention: str
+) -> float | None:
+    """Smallest time at which the step function ``values`` (at ``times``) is at or below
+    ``target``; None (not estimable) if it never is (SAP section 6).
+
+    On a flat step exactly at ``target`` the quantile is the midpoint to the next step, in both
+    conventions. When that step lasts to the end of the curve (the last observation, at
+    ``last_time``, is censored), SAS needs a step strictly below the target and reports NE, while
+    R's quantile.survfit takes the midpoint of the step up to ``last_time`` (the CAMIS comparison
+    of R and SAS survival, psiaims.github.io/CAMIS/Comp/r-sas_survival.html). Missing values (no
+    confidence band where S is 0 or 1) are skipped.
+    """
+    valid = np.flatnonzero(~np.isnan(values))
+    hits = valid[values[valid] <= target + TOLERANCE]
+    if hits.size == 0:
         return None
-    first = below[0]
-    if abs(values[first] - target) <= TOLERANCE:
-        if first + 1 < times.size:
-            return float((times[first] + times[first + 1]) / 2)
+    first = hits[0]
+    if abs(values[first] - target) > TOLERANCE:
         return float(times[first])
-    return float(times[first])
+    later = valid[valid > first]
+    if later.size:
+        return float((times[first] + times[later[0]]) / 2)
+    if convention == "sas":
+        return None
+    return float((times[first] + last_time) / 2)
 
 
 def _limit(times: np.ndarray, band: np.ndarray, target: float) -> float | None:
-    """First event time at which a band is at or below ``target``; None (not estimable) if never."""
+    """SAS: first event time at which a band is at or below ``target``; None (not estimable) if
+    never. The Brookmeyer-Crowley interval is the set of times whose pointwise interval holds the
+    target, so its ends are event times, without the midpoint rule of the estimate."""
     valid = ~np.isnan(band)
     hits = np.flatnonzero(valid & (band <= target + TOLERANCE))
     return float(times[hits[0]]) if hits.size else None
@@ -84,18 +100,20 @@ def km_summary(time, event, *, conf_level=0.95, landmarks=(), convention="sas") 
 
     curve = _curve(time, event)
     lower, upper = _loglog_band(curve["surv"], curve["greenwood"], z)
+    step = {"last_time": float(time.max()), "convention": convention}
     for name, p in (("q25", 0.25), ("median", 0.5), ("q75", 0.75)):
         target = 1 - p
-        result[name] = (
-            _quantile(curve["time"], curve["surv"], target) if curve["time"].size else None
-        )
-        result[f"{name}_lcl"] = _limit(curve["time"], lower, target)
-        result[f"{name}_ucl"] = _limit(curve["time"], upper, target)
+        result[name] = _quantile(curve["time"], curve["surv"], target, **step)
+        if convention == "r":
+            # quantile.survfit finds the limits with the same step rule on the bands.
+            result[f"{name}_lcl"] = _quantile(curve["time"], lower, target, **step)
+            result[f"{name}_ucl"] = _quantile(curve["time"], upper, target, **step)
+        else:
+            result[f"{name}_lcl"] = _limit(curve["time"], lower, target)
+            result[f"{name}_ucl"] = _limit(curve["time"], upper, target)
 
     reverse = _curve(time, 1 - event)
-    result["followup_median"] = (
-        _quantile(reverse["time"], reverse["surv"], 0.5) if reverse["time"].size else None
-    )
+    result["followup_median"] = _quantile(reverse["time"], reverse["surv"], 0.5, **step)
 
     result["landmarks"] = []
     for t in landmarks:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from oncocsr.adam.adsl import NOT_COLLECTED as NOT_COLLECTED_CAUSE
 from oncocsr.findings import COLUMNS as FINDING_COLUMNS
+from oncocsr.tlf.tables.common import NOT_COLLECTED, display_case
 from oncocsr.waivers import apply_waivers, describe
 
 
@@ -51,20 +53,61 @@ def tumour_response_listing(
     adrs: pd.DataFrame, adtr: pd.DataFrame, response: dict | None = None
 ) -> Listing:
     """Listing 16.2.1: the overall response of the study's evaluator and criterion by visit
-    with the target-lesion sum (SAP 7), full analysis set, by subject and date."""
+    (SAP 7) next to its RECIST 1.1 components (SAP 4, ADTR): the target-lesion sum, its nadir
+    before the visit, the change from baseline and from the nadir, the non-target response and
+    whether a new lesion was found; full analysis set, by subject and date. A component the
+    study did not collect is blank and the footnote says so."""
     response = response or {"evaluator": "INVESTIGATOR", "criterion": "RECIST 1.1"}
     visits = adrs[(adrs["PARAMCD"] == "OVR") & (adrs["FASFL"] == "Y")]
-    sums = adtr.loc[adtr["PARAMCD"] == "SUMDIAM", ["USUBJID", "ADT", "AVAL", "PCHG"]]
+    sums = adtr.loc[
+        adtr["PARAMCD"] == "SUMDIAM",
+        ["USUBJID", "ADT", "AVAL", *(c for c in ("NADIR", "PCHG", "PCHGNAD") if c in adtr)],
+    ].rename(columns={"AVAL": "SUM"})
+    components = {"NTRGRESP": "Non-target response", "NEWLIND": "New lesions"}
+    frame = visits.merge(sums, on=["USUBJID", "ADT"], how="left")
+    for paramcd in components:
+        values = adtr.loc[adtr["PARAMCD"] == paramcd, ["USUBJID", "ADT", "AVALC"]]
+        frame = frame.merge(
+            values.rename(columns={"AVALC": paramcd}), on=["USUBJID", "ADT"], how="left"
+        )
     best = adrs.loc[adrs["PARAMCD"] == "CBOR", ["USUBJID", "AVALC"]].rename(
         columns={"AVALC": "CBOR"}
     )
-    frame = (
-        visits.merge(sums, on=["USUBJID", "ADT"], how="left", suffixes=("", "_TR"))
-        .merge(best, on="USUBJID", how="left")
-        .sort_values(["USUBJID", "ADT"], kind="stable")
+    frame = frame.merge(best, on="USUBJID", how="left").sort_values(
+        ["USUBJID", "ADT"], kind="stable"
     )
-    frame["PCHG"] = frame["PCHG"].round(1)
-    columns = ["USUBJID", "VISIT", "ADT", "ADY", "AVALC", "AVAL_TR", "PCHG", "CBOR"]
+    for column in ("PCHG", "PCHGNAD"):
+        if column in frame:
+            frame[column] = frame[column].round(1)
+    columns = [
+        "USUBJID",
+        "VISIT",
+        "ADT",
+        "ADY",
+        "SUM",
+        "NADIR",
+        "PCHG",
+        "PCHGNAD",
+        "NTRGRESP",
+        "NEWLIND",
+        "AVALC",
+        "CBOR",
+    ]
+    missing = [
+        text.lower()
+        for paramcd, text in components.items()
+        if not (adtr["PARAMCD"] == paramcd).any()
+    ]
+    footnotes = [
+        f"Overall response by the {response['evaluator'].lower()} per "
+        f"{response['criterion']} (ADRS PARAMCD=OVR). Sum: sum of target-lesion diameters; "
+        "nadir: the smallest sum before the visit, baseline included; RECIST 1.1 target "
+        "progression is an increase of at least 20% and 5 mm over the nadir (ADTR)."
+    ]
+    if missing:
+        footnotes.append(f"Not collected: {' and '.join(missing)}.")
+    if "non-target response" not in missing:
+        footnotes.append("Non-target response blank: no non-target lesion assessed on the date.")
     return Listing(
         tlf_id="16.2.1",
         title="Tumour response by visit",
@@ -74,16 +117,17 @@ def tumour_response_listing(
             "Visit",
             "Date",
             "Study day",
-            "Overall response",
-            "Sum of diameters (mm)",
+            "Sum (mm)",
+            "Nadir (mm)",
             "Change from baseline (%)",
+            "Change from nadir (%)",
+            "Non-target response",
+            "New lesion",
+            "Overall response",
             "Best confirmed response",
         ],
         rows=_rows(frame, columns),
-        footnotes=[
-            f"Overall response by the {response['evaluator'].lower()} per "
-            f"{response['criterion']} (ADRS PARAMCD=OVR)."
-        ],
+        footnotes=footnotes,
     )
 
 
@@ -133,8 +177,11 @@ def adverse_event_listing(adae: pd.DataFrame, grade_note: str = "Grade: NCI CTCA
     )
 
 
-def deaths_listing(adsl: pd.DataFrame, adae: pd.DataFrame) -> Listing:
-    """Listing 16.2.3: deaths in the safety set, with fatal adverse events (SAP 7)."""
+def deaths_listing(adsl: pd.DataFrame, adae: pd.DataFrame, window_days: int = 30) -> Listing:
+    """Listing 16.2.3: deaths in the safety set (SAP 7) with the cause of death (DTHCAUS), the
+    date and study day (DTHADY), the days since the last dose (LDDTHELD), whether the death was
+    on treatment or within the treatment-emergent window of ``window_days``
+    (``safety.teae_window_days``, DTHTEMFL) and the fatal adverse events."""
     deaths = adsl[(adsl["SAFFL"] == "Y") & (adsl["DTHFL"] == "Y")].copy()
     fatal = (
         adae[adae["FATALFL"] == "Y"]
@@ -144,9 +191,25 @@ def deaths_listing(adsl: pd.DataFrame, adae: pd.DataFrame) -> Listing:
         .rename("FATALAE")
     )
     deaths = deaths.join(fatal, on="USUBJID").sort_values("USUBJID")
-    deaths["DAYS"] = (deaths["DTHDT"] - deaths["TRTEDT"]).dt.days.astype("Float64")
-    deaths["DTHDY"] = (deaths["DTHDT"] - deaths["TRTSDT"]).dt.days.add(1).astype("Float64")
-    columns = ["USUBJID", "TRTSDT", "TRTEDT", "DTHDT", "DTHDTF", "DTHDY", "DAYS", "FATALAE"]
+    if "DTHTEMFL" in deaths:
+        deaths["DTHTEMFL"] = deaths["DTHTEMFL"].map({"Y": "Yes"}).fillna("No")
+    if "DTHCAUS" in deaths:
+        cause = deaths["DTHCAUS"].fillna("").astype(str)
+        deaths["DTHCAUS"] = cause.map(display_case).where(
+            cause != NOT_COLLECTED_CAUSE, NOT_COLLECTED
+        )
+    columns = [
+        "USUBJID",
+        "TRTSDT",
+        "TRTEDT",
+        "DTHDT",
+        "DTHDTF",
+        "DTHADY",
+        "LDDTHELD",
+        "DTHTEMFL",
+        "DTHCAUS",
+        "FATALAE",
+    ]
     return Listing(
         tlf_id="16.2.3",
         title="Deaths",
@@ -158,11 +221,21 @@ def deaths_listing(adsl: pd.DataFrame, adae: pd.DataFrame) -> Listing:
             "Date of death",
             "Imputation",
             "Study day",
-            "Days after last dose",
+            "Days since last dose",
+            f"On treatment or within {window_days} days",
+            "Cause of death",
             "Fatal adverse event",
         ],
         rows=_rows(deaths, columns),
-        footnotes=["Study day: days from first dose, first dose = day 1."],
+        footnotes=[
+            "Study day: days from first dose, first dose = day 1. Days since last dose: date of "
+            "death minus date of last dose.",
+            f"On treatment or within {window_days} days: death on or after the first dose and at "
+            f"most {window_days} days after the last dose (the treatment-emergent window, SAP "
+            "section 6).",
+            "Cause of death: the primary cause in DD (DDTESTCD PRCDTH), else the fatal adverse "
+            "event's preferred term, else the disposition death record's term (ADSL DTHCAUS).",
+        ],
     )
 
 

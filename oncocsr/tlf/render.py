@@ -12,17 +12,44 @@ import pandas as pd
 from markupsafe import Markup
 
 from oncocsr.ard import TOTAL, ResultLookup
-from oncocsr.hashing import sha256_file
+from oncocsr.conduct import date_of_sas
+from oncocsr.hashing import inputs_sha256, sha256_file
 from oncocsr.report import environment, font_faces, write_pdf
 from oncocsr.tlf.listings import Listing
-from oncocsr.tlf.tables import Table, fmt_number, fmt_p, groups
+from oncocsr.tlf.tables import Table, display_units, fmt_number, fmt_p, groups
+from oncocsr.tlf.tables.hypothesis import NO_TEST, hypothesis_decision_text, primary_conclusion
+
+# Characters of a sha256 that a footnote shows: enough to tell files apart at a glance; the full
+# hashes are in provenance.json.
+SHORT_HASH = 12
 
 
-def footer(*, sources: str, rule: str, cut: dict, input_sha256: str) -> str:
-    """The provenance line every TLF carries (SAP section 7)."""
+def input_files(inputs: dict[str, str | list[str]]) -> list[tuple[str, str]]:
+    """What a TLF footnote hashes, by a name a reviewer can find among the cut's products: a
+    file by its name ("ard.parquet"), several files of one kind by their folder and pattern
+    ("checks/*.json, 13 files") with the sha256 of their sha256s (oncocsr.hashing.inputs_sha256)."""
+    named = []
+    for paths in inputs.values():
+        if isinstance(paths, str | Path):
+            named.append((Path(paths).name, sha256_file(paths)))
+            continue
+        files = [Path(path) for path in paths]
+        suffixes = sorted({path.suffix for path in files})
+        pattern = f"{files[0].parent.name}/*{suffixes[0] if len(suffixes) == 1 else ''}"
+        named.append((f"{pattern}, {len(files)} files, combined", inputs_sha256(files)))
+    return named
+
+
+def footer(*, sources: str, program: str, cut: dict, inputs: dict[str, str | list[str]]) -> str:
+    """The provenance line every TLF carries (SAP section 7): its source datasets, the files it
+    is made from, each with the start of its sha256 (:func:`input_files`), the program that
+    made it (e.g. scripts/tlf_tables.py) and the data cut."""
+    files = ", ".join(
+        f"{name} (sha256 {sha256[:SHORT_HASH]}…)" for name, sha256 in input_files(inputs)
+    )
     return (
-        f"Source: {sources}. Program: rule {rule}. Data cut: {cut['name']} "
-        f"(cutoff {cut['cutoff']}). Input sha256: {input_sha256[:12]}."
+        f"Source datasets: {sources}. Input files: {files}. Program: {program}. "
+        f"Data cut: {cut['name']} (cutoff {cut['cutoff']})."
     )
 
 
@@ -91,6 +118,16 @@ class NarrativeNumbers:
         number = self.value(analysis, variable, stat, group)
         return "NE" if number is None else f"{number:.0f}"
 
+    def level_n(self, analysis: str, variable: str, group: str | None = None) -> str:
+        """Subjects at one level of a categorical summary (e.g. DISPOSITION "DTHFL=Y"): the ARD
+        holds a row only for the levels a group has, so a level it lacks counts 0 there."""
+        group = self._group(analysis, group)
+        return (
+            self.n(analysis, variable, group=group)
+            if self.has(analysis, variable, "n", group)
+            else "0"
+        )
+
     def num(
         self, analysis: str, variable: str, stat: str, digits: int = 1, group: str | None = None
     ) -> str:
@@ -105,6 +142,25 @@ class NarrativeNumbers:
 
     def p(self, analysis: str, variable: str, stat: str = "p_value", group: str | None = None):
         return fmt_p(self.value(analysis, variable, stat, group))
+
+    def date(self, analysis: str, variable: str, stat: str, group: str | None = None) -> str:
+        """A date the ARD holds as a SAS date number (oncocsr.conduct), as ISO 8601; "not
+        collected" when missing."""
+        return date_of_sas(self.value(analysis, variable, stat, group)) or "not collected"
+
+    def conclusion(self, design: dict | None, level: str, group: str | None = None) -> str:
+        """The primary hypothesis concluded in words (SAP section 7; oncocsr.tlf.tables.
+        hypothesis): stage-1 decision, responders against r, naive and design-adjusted
+        inference, or "no hypothesis test" without a design."""
+        group = self._group("SIMON-FAS" if design else "ORR-FAS", group)
+        return primary_conclusion(self._value, group, design, level)
+
+    def decision(self, design: dict | None, group: str | None = None) -> str:
+        """Responders against r and H0 rejected or not, in one sentence (SAP section 7)."""
+        if not design:
+            return NO_TEST
+        group = self._group("SIMON-FAS", group)
+        return hypothesis_decision_text(self._value, group, design["p0"])
 
 
 def page_frame(*, study: dict, cut: dict, pipeline: dict, template_dir: str | Path) -> dict:
@@ -155,8 +211,16 @@ def column_widths(columns: list[str], rows: list[list[str]], total: int) -> list
     return widths
 
 
+# Unicode's bidi isolates (UAX #9, FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE): a value
+# between them takes its direction from its own first letter and cannot move its neighbours.
+# A row is one line of text, so without them a Hebrew or Arabic term pulled the numbers beside
+# it into its right-to-left run and the end date was drawn before the start date.
+FSI, PDI = "\u2068", "\u2069"
+
+
 def fixed_width(values: list[str], widths: list[int]) -> str:
-    """One listing row as lines of text: each value wrapped to its column's width."""
+    """One listing row as lines of text: each value wrapped to its column's width and isolated
+    (FSI ... PDI, which take no room) so that right-to-left text cannot reorder the columns."""
     wrapped = [
         textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False) or [""]
         for value, width in zip(values, widths, strict=True)
@@ -165,12 +229,16 @@ def fixed_width(values: list[str], widths: list[int]) -> str:
     return "\n".join(
         (" " * GAP)
         .join(
-            (cell[i] if i < len(cell) else "").ljust(width)
+            _isolated(cell[i] if i < len(cell) else "", width)
             for cell, width in zip(wrapped, widths, strict=True)
         )
         .rstrip()
         for i in range(lines)
     )
+
+
+def _isolated(text: str, width: int) -> str:
+    return f"{FSI}{text}{PDI}{' ' * (width - len(text))}" if text else " " * width
 
 
 def render_listing(
@@ -189,8 +257,10 @@ def render_listing(
     if not (appendix or attached):
         # Fixed-width text, one table cell per record: WeasyPrint lays out a cell in about a
         # millisecond, so a listing as one cell per value took five times as long.
-        widths = column_widths(listing.columns, listing.rows, LISTING_CHARS)
-        header = fixed_width(listing.columns, widths)
+        # Units typeset in the column titles only: data values are listed as recorded.
+        columns = [display_units(column) for column in listing.columns]
+        widths = column_widths(columns, listing.rows, LISTING_CHARS)
+        header = fixed_width(columns, widths)
         lines = [fixed_width(row, widths) for row in listing.rows]
     return (
         environment(template_dir)

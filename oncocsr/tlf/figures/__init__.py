@@ -9,11 +9,12 @@ vector), because sub-pixel bars and lines add megabytes of paths but nothing a r
 from oncocsr.tlf.figures.common import RASTER_ABOVE, RASTER_DPI, RESPONSES, STYLE, to_svg
 from oncocsr.tlf.figures.forest import _forest, forest_figure
 from oncocsr.tlf.figures.km import km_figure
-from oncocsr.tlf.figures.swimmer import SWIMMER_MAX, _swimmer, swimmer_figure
+from oncocsr.tlf.figures.swimmer import MIN_BAR, SWIMMER_MAX, _swimmer, swimmer_figure
 from oncocsr.tlf.figures.tumour import LIMIT, _spider, _waterfall, spider_figure, waterfall_figure
 
 __all__ = [
     "LIMIT",
+    "MIN_BAR",
     "RASTER_ABOVE",
     "RASTER_DPI",
     "RESPONSES",

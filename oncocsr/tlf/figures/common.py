@@ -12,14 +12,21 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.colors import to_rgba_array
 from matplotlib.patches import Patch
 
+from oncocsr.fonts import CJK_FONT
+
+# Text from the data (arm, subgroup and subject names) may be Chinese, which DejaVu lacks: the
+# pinned Noto Sans SC is matplotlib's fallback (font.family below), glyph by glyph, so a figure
+# without Chinese text draws exactly as with DejaVu alone.
+font_manager.fontManager.addfont(str(CJK_FONT))
 COLOURS = ["#1f4e79", "#c55a11", "#548235", "#7030a0"]
 STYLE = {
     "svg.hashsalt": "oncocsr",
     "svg.fonttype": "path",
-    "font.family": "DejaVu Sans",
+    "font.family": ["DejaVu Sans", font_manager.FontProperties(fname=CJK_FONT).get_name()],
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,

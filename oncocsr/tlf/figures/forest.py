@@ -10,7 +10,13 @@ from matplotlib.transforms import blended_transform_factory
 
 from oncocsr.ard import ResultLookup, is_design_group
 from oncocsr.tlf.figures.common import COLOURS, STYLE, to_svg
-from oncocsr.tlf.tables import fmt_estimate_ci, groups, level_label, subgroup_levels
+from oncocsr.tlf.tables import (
+    display_units,
+    fmt_estimate_ci,
+    groups,
+    level_label,
+    subgroup_levels,
+)
 
 
 def forest_figure(ard: pd.DataFrame, *, subgroups: list[dict], design: dict | None) -> bytes:
@@ -58,7 +64,7 @@ def _forest(ard: pd.DataFrame, *, subgroups: list[dict], design: dict | None) ->
     canvases = figure.subfigures(len(blocks), 1, height_ratios=heights, squeeze=False)[:, 0]
     for canvas, height, (group, rows) in zip(canvases, heights, blocks, strict=True):
         tested = is_design_group(group, design)
-        title = group if len(blocks) > 1 else ""
+        title = display_units(group) if len(blocks) > 1 else ""
         _forest_panel(canvas, height, rows, design["p0"] if tested else None, title)
     return figure
 

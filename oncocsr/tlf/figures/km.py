@@ -12,7 +12,7 @@ import pandas as pd
 from oncocsr.ard import TOTAL, ResultLookup, arm_variable
 from oncocsr.dates import DAYS_PER_MONTH
 from oncocsr.tlf.figures.common import COLOURS, STYLE, to_svg
-from oncocsr.tlf.tables import groups
+from oncocsr.tlf.tables import display_units, groups
 from oncocsr.tlf.tables.common import REFERENCE_DAY
 
 
@@ -51,7 +51,9 @@ def km_figure(
             colour = COLOURS[i % len(COLOURS)]
             fitter = KaplanMeierFitter(alpha=1 - conf_level)
             fitter.fit(
-                subset["AVAL"] / DAYS_PER_MONTH, event_observed=subset["CNSR"] == 0, label=group
+                subset["AVAL"] / DAYS_PER_MONTH,
+                event_observed=subset["CNSR"] == 0,
+                label=display_units(group),
             )
             fitter.plot_survival_function(
                 ax=axis,
@@ -86,7 +88,7 @@ def km_figure(
         axis.legend(loc="upper right", frameon=False)
         axis.grid(axis="y", color="#dddddd", linewidth=0.5)
         table.set_ylim(-0.6, len(names) - 0.4)
-        labels = [textwrap.fill(name, 22) for name in reversed(names)]
+        labels = [textwrap.fill(display_units(name), 22) for name in reversed(names)]
         table.set_yticks(np.arange(len(names)), labels, fontsize=8)
         table.tick_params(axis="x", labelbottom=False, length=0)
         table.tick_params(axis="y", length=0, pad=14)

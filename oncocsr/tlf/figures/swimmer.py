@@ -15,6 +15,9 @@ from oncocsr.tlf.figures.common import STYLE, _colours, _response, _response_leg
 
 # The swimmer plot shows every FAS subject up to this many, else confirmed responders only.
 SWIMMER_MAX = 60
+# Shortest bar drawn, as a fraction of the time axis: a subject with a single dose (one day on
+# treatment) would otherwise be a bar thinner than a line and seem missing from the figure.
+MIN_BAR = 0.008
 # Closed arrow polygon, the swimmer plot marker for treatment ongoing at the data cut.
 ARROW = Path(
     [(-1, -0.15), (0.3, -0.15), (0.3, -0.5), (1, 0), (0.3, 0.5), (0.3, 0.15), (-1, 0.15), (-1, 0)],
@@ -29,7 +32,9 @@ def swimmer_figure(
     dose (ADSL TRTSDT, TRTEDT), coloured by confirmed best overall response, with follow-up to
     death or last contact and markers for the onset of confirmed response (ADRS CRSP date, the
     start of DOR), progression (first radiological PD in ADRS, or clinical progression from the
-    ADTTE PFS event), death and treatment ongoing at the data cut. Above ``SWIMMER_MAX``
+    ADTTE PFS event), death and treatment ongoing at the data cut. Every bar is at least
+    ``MIN_BAR`` of the time axis long, so a subject with a single dose (or no last-dose date: one
+    day from the first dose) shows as a short bar. Above ``SWIMMER_MAX``
     subjects only confirmed responders are shown (at most ``SWIMMER_MAX``, longest treatment
     first), as the figure says. With several arms (``arm``), subjects are grouped by arm, each
     group named in the right margin."""
@@ -60,7 +65,8 @@ def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame, arm=No
     )
     frame = pd.DataFrame(
         {
-            "treated": months(fas["TRTEDT"]),
+            # No last-dose date: the first dose is the only one known.
+            "treated": months(fas["TRTEDT"].fillna(fas["TRTSDT"])),
             "followed": months(fas[["LSTALVDT", "DTHDT"]].max(axis=1)),
             "onset": months(
                 _first_date(adrs, (adrs["PARAMCD"] == "CRSP") & (adrs["AVALC"] == "Y"))
@@ -97,7 +103,14 @@ def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame, arm=No
     end = frame[["treated", "followed", "progression", "death"]].max().max() if count else 1.0
     figure = plt.figure(figsize=(7.0, 1.8 + 0.105 * max(count, 10)), layout="constrained")
     axis = figure.add_subplot()
-    axis.barh(y, frame["treated"], height=0.6, color=_colours(frame["response"]), linewidth=0)
+    axis.barh(
+        y,
+        frame["treated"].clip(lower=MIN_BAR * end),
+        height=0.6,
+        color=_colours(frame["response"]),
+        linewidth=0,
+        gid="treatment",
+    )
     handles = []
     followed = (frame["followed"] > frame["treated"]).to_numpy()
     if followed.any():

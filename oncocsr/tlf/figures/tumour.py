@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.lines import Line2D
 
 from oncocsr.dates import DAYS_PER_MONTH
 from oncocsr.tlf.figures.common import (
@@ -19,10 +20,19 @@ from oncocsr.tlf.figures.common import (
     _response_legend,
     to_svg,
 )
-from oncocsr.tlf.tables.common import REFERENCE_DAY
+from oncocsr.tlf.tables.common import REFERENCE_DAY, display_units
 
-# RECIST 1.1 thresholds on the change in the sum of target-lesion diameters (%).
-THRESHOLDS = ((20, "+20%\n(PD)"), (-30, "−30%\n(PR)"))
+# RECIST 1.1 threshold on the change from baseline in the sum of target-lesion diameters (%).
+# Progression is not a line here: it is an increase of 20% (and 5 mm) over the nadir, which
+# differs by subject and date, so the waterfall marks it per subject (ADTR PDTRG).
+THRESHOLDS = ((-30, "−30%\n(PR)"),)
+# The RECIST 1.1 components of the first progression (ADTR), as waterfall markers.
+PD_MARKERS = {
+    "PDTRG": ("o", "black", "PD: target lesions (≥20% and ≥5 mm over nadir)"),
+    "PDNTRG": ("s", "white", "PD: non-target lesions"),
+    "PDNEWL": ("*", "black", "PD: new lesion"),
+}
+PD_NOT_COLLECTED = {"PDNTRG": "non-target lesions", "PDNEWL": "new lesions"}
 # The % change axes end at +LIMIT: larger increases are truncated (waterfall) or run off the
 # scale (spider), and both figures say how many.
 LIMIT = 100
@@ -73,7 +83,10 @@ def _panel_figure(count: int) -> tuple[plt.Figure, list[plt.Axes]]:
 def waterfall_figure(adtr: pd.DataFrame, adrs: pd.DataFrame, arm: str | None = None) -> bytes:
     """Figure 14.2.8 (SAP section 7): waterfall of the best % change from baseline in the sum of
     target-lesion diameters (ADTR BPCHG), one bar per FAS subject, largest increase on the left,
-    coloured by confirmed best overall response (ADRS CBOR); one panel per arm (``arm``: the
+    coloured by confirmed best overall response (ADRS CBOR); markers beyond the bar's end name
+    the RECIST 1.1 components of the subject's first progression (SAP 4: ADTR PDTRG, target
+    lesions 20% and 5 mm over the nadir; PDNTRG, non-target; PDNEWL, new lesion), and the
+    figure says which components the study did not collect; one panel per arm (``arm``: the
     ADaM variable of the study's arms)."""
     with plt.rc_context(STYLE):
         return to_svg(_waterfall(adtr, adrs, arm))
@@ -83,7 +96,13 @@ def _waterfall(adtr: pd.DataFrame, adrs: pd.DataFrame, arm: str | None = None) -
     rows = adtr.loc[(adtr["PARAMCD"] == "BPCHG") & (adtr["FASFL"] == "Y") & adtr["AVAL"].notna()]
     panels = _arm_panels(rows, arm)
     figure, axes = _panel_figure(len(panels))
-    responses = []
+    components = adtr.loc[adtr["PARAMCD"].isin(list(PD_MARKERS))]
+    progression = (
+        components.pivot(index="USUBJID", columns="PARAMCD", values="AVALC")
+        if len(components)
+        else pd.DataFrame(index=pd.Index([], name="USUBJID"))
+    )
+    responses, marked = [], set()
     for axis, (name, panel) in zip(axes, panels, strict=True):
         best = panel[["USUBJID", "AVAL"]].sort_values(
             ["AVAL", "USUBJID"], ascending=[False, True], kind="stable"
@@ -91,10 +110,80 @@ def _waterfall(adtr: pd.DataFrame, adrs: pd.DataFrame, arm: str | None = None) -
         response = _response(adrs, best["USUBJID"])
         responses.append(response)
         _waterfall_panel(axis, best["AVAL"].to_numpy(), response)
+        marked |= _progression_markers(
+            axis, best["AVAL"].to_numpy(), progression.reindex(best["USUBJID"])
+        )
         if name:
-            axis.set_title(name, loc="left", fontsize=9, fontweight="bold")
+            axis.set_title(display_units(name), loc="left", fontsize=9, fontweight="bold")
     _response_legend(figure, pd.concat(responses) if responses else pd.Series(dtype=object))
+    _progression_legend(figure, marked, set(progression.columns))
     return figure
+
+
+def _progression_legend(figure: plt.Figure, marked: set, collected: set) -> None:
+    """Legend of the progression markers drawn, and of the components not collected."""
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=marker,
+            markersize=5,
+            markerfacecolor=face,
+            markeredgecolor="black",
+            markeredgewidth=0.7,
+            label=label,
+        )
+        for code, (marker, face, label) in PD_MARKERS.items()
+        if code in marked
+    ]
+    missing = [text for code, text in PD_NOT_COLLECTED.items() if code not in collected]
+    if missing:
+        handles.append(
+            Line2D([], [], linestyle="none", label=f"Not collected: {', '.join(missing)}")
+        )
+    if handles:
+        figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncol=len(handles),
+            frameon=False,
+            fontsize=7,
+            handlelength=1.0,
+            columnspacing=1.2,
+        )
+
+
+def _progression_markers(axis: plt.Axes, change: np.ndarray, progression: pd.DataFrame) -> set:
+    """Markers beyond the end of each bar (away from zero), one per component of the subject's
+    first progression, stacked; returns the components drawn."""
+    x = np.arange(len(change), dtype=float)
+    top = np.minimum(change, LIMIT)
+    direction = np.where(top < 0, -1.0, 1.0)
+    # A truncated bar carries its triangle at LIMIT + 5; the components go beyond it.
+    offset = np.where(change > LIMIT, 10.0, 5.0)
+    stacked = np.zeros(len(change))
+    drawn = set()
+    for code, (marker, face, _) in PD_MARKERS.items():
+        hit = (progression[code] == "Y").to_numpy() if code in progression else None
+        if hit is None or not hit.any():
+            continue
+        y = np.clip(top + direction * (offset + stacked), -LIMIT - 3, LIMIT + 8)
+        axis.scatter(
+            x[hit],
+            y[hit],
+            marker=marker,
+            s=14,
+            c=face,
+            edgecolors="black",
+            linewidths=0.6,
+            zorder=4,
+            gid=code,
+            rasterized=len(change) > RASTER_ABOVE,
+        )
+        stacked += np.where(hit, 6.0, 0.0)
+        drawn.add(code)
+    return drawn
 
 
 def _waterfall_panel(axis: plt.Axes, change: np.ndarray, response: pd.Series) -> None:
@@ -158,7 +247,7 @@ def _spider(
     for axis, (name, panel) in zip(axes, panels, strict=True):
         responses.append(_spider_panel(axis, panel, adrs, REFERENCE_DAY[reference_start]))
         if name:
-            axis.set_title(name, loc="left", fontsize=9, fontweight="bold")
+            axis.set_title(display_units(name), loc="left", fontsize=9, fontweight="bold")
     _response_legend(figure, pd.concat(responses) if responses else pd.Series(dtype=object))
     return figure
 

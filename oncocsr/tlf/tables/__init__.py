@@ -22,6 +22,9 @@ from oncocsr.tlf.tables.common import (
     POPULATION_NAMES,
     TITLES,
     Table,
+    display_units,
+    fmt_ci,
+    fmt_ci_text,
     fmt_estimate_ci,
     fmt_n_pct,
     fmt_number,
@@ -32,9 +35,6 @@ from oncocsr.tlf.tables.common import (
 )
 from oncocsr.tlf.tables.efficacy import (
     dcr_tables,
-    dor_table,
-    km_table,
-    pfs2_table,
     response_table,
     subgroup_levels,
     subgroup_tables,
@@ -42,21 +42,26 @@ from oncocsr.tlf.tables.efficacy import (
 from oncocsr.tlf.tables.safety import (
     aesi_table,
     exposure_table,
-    serious_table,
+    serious_tables,
     teae_overview_table,
     teae_soc_pt_table,
 )
+from oncocsr.tlf.tables.survival import dor_table, km_table, pfs2_table
 
 __all__ = [
     "POPULATION_NAMES",
     "TITLES",
     "Table",
+    "display_units",
+    "fmt_ci",
+    "fmt_ci_text",
     "fmt_estimate_ci",
     "fmt_n_pct",
     "fmt_number",
     "fmt_p",
     "groups",
     "level_label",
+    "number_outputs",
     "sentence_case",
     "subgroup_levels",
     "tables_for",
@@ -77,7 +82,7 @@ _BUILDERS: dict[str, Callable[[pd.DataFrame, dict], list[Table]]] = {
     "14.3.1": lambda ard, s: [exposure_table(ard, s)],
     "14.3.2": lambda ard, s: [teae_overview_table(ard, s)],
     "14.3.3": lambda ard, s: [teae_soc_pt_table(ard, s)],
-    "14.3.4": lambda ard, s: [serious_table(ard, s)],
+    "14.3.4": serious_tables,
     "14.3.5": lambda ard, s: [aesi_table(ard, s)],
 }
 
@@ -92,4 +97,14 @@ def tables_for(ard: pd.DataFrame, tlf_id: str, settings: dict) -> list[Table]:
             f"{tlf_id!r} is not a section 14 table (figures only: 14.2.8); "
             f"tables: {', '.join(_BUILDERS)}"
         )
-    return _BUILDERS[tlf_id](ard, with_defaults(settings))
+    return number_outputs(_BUILDERS[tlf_id](ard, with_defaults(settings)))
+
+
+def number_outputs(tables: list[Table]) -> list[Table]:
+    """Unique ids of SAP section 7: where one row of the catalogue yields several tables, they
+    are <row>.1, <row>.2, ... in the order the builder returns them; a single table keeps the
+    row's id. Builders set the row's id and never number (one rule, here)."""
+    if len(tables) > 1:
+        for index, table in enumerate(tables, start=1):
+            table.tlf_id = f"{table.tlf_id}.{index}"
+    return tables

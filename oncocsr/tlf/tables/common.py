@@ -3,6 +3,7 @@ groups of an analysis and the lookups of ARD rows (DESIGN.md, ARD: tables never 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -52,12 +53,17 @@ REFERENCE_DAY = {"first_dose": "first dose", "randomization": "randomisation"}
 
 @dataclass
 class Table:
+    """A section 14 table. ``spans`` is the header row above ``columns`` where each group (arm,
+    Total) has several columns: (group label with its N, number of columns), in column order;
+    empty when each column is one group and ``columns`` name the groups themselves."""
+
     tlf_id: str
     title: str
     population: str
     columns: list[str]
     rows: list[dict] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
+    spans: list[tuple[str, int]] = field(default_factory=list)
 
 
 def fmt_number(value: float | None, digits: int = 1) -> str:
@@ -75,11 +81,35 @@ def fmt_n_pct(n: float | None, total: float | None) -> str:
     return f"{int(n)} ({fmt_number(100 * n / total)})"
 
 
+def _ci_limits(lcl: float | None, ucl: float | None, digits: int) -> str:
+    return f"{fmt_number(lcl, digits)}, {fmt_number(ucl, digits)}"
+
+
+def fmt_ci(lcl: float | None, ucl: float | None, digits: int = 1) -> str:
+    """A confidence interval in the one format of every table and figure of the report (SAP
+    section 6): "(11.1, 38.2)", the level and method in the row label or footnote; an
+    unreachable limit prints as NE (not estimable)."""
+    return f"({_ci_limits(lcl, ucl, digits)})"
+
+
+def fmt_ci_text(
+    estimate: float | None,
+    lcl: float | None,
+    ucl: float | None,
+    level: str,
+    unit: str = "",
+    digits: int = 1,
+) -> str:
+    """The same interval in running text, where no column label names the level: "22.5%
+    (95% CI 11.1, 38.2)" (``unit`` after the estimate only, as the limits share it)."""
+    return f"{fmt_number(estimate, digits)}{unit} ({level} CI {_ci_limits(lcl, ucl, digits)})"
+
+
 def fmt_estimate_ci(
     estimate: float | None, lcl: float | None, ucl: float | None, digits: int = 1
 ) -> str:
-    """Estimate with its interval; an unreachable limit prints as NE (not estimable)."""
-    return f"{fmt_number(estimate, digits)} ({fmt_number(lcl, digits)}, {fmt_number(ucl, digits)})"
+    """Estimate with its interval, "22.5 (11.1, 38.2)" (:func:`fmt_ci`)."""
+    return f"{fmt_number(estimate, digits)} {fmt_ci(lcl, ucl, digits)}"
 
 
 def fmt_p(value: float | None) -> str:
@@ -98,6 +128,51 @@ def level_label(variable: str, level: str) -> str:
 def sentence_case(text: str) -> str:
     """Controlled terms such as "LOST TO FOLLOW-UP" as "Lost to follow-up"."""
     return text[:1] + text[1:].lower() if text.isupper() else text
+
+
+# Display case (``display_case``): words of controlled terms kept as written (acronyms and
+# codes), proper nouns of CDISC race and ethnicity terms, and units.
+KEPT_WORDS = frozenset(
+    "HER2 HR ER PR PGR CR PD SD NE ECOG CTCAE RECIST MEDDRA UK US USA EU AE SAE TEAE CT MRI PET "
+    "NOS HIV ALT AST IV BSA WHO ULN DNA RNA".split()
+)
+PROPER_WORDS = {
+    word.upper(): word
+    for word in "Hispanic Latino American Indian African Alaska Native Hawaiian Pacific Islander "
+    "Asian Caucasian European Chinese Japanese".split()
+}
+UNIT_WORDS = {"MG": "mg", "KG": "kg", "CM": "cm", "MM": "mm", "ML": "mL", "M2": "m²"}
+ROMAN_NUMERAL = re.compile(r"X{0,3}(IX|IV|V?I{0,3})")
+WORD_BREAKS = re.compile(r"([\s/,;:()\-]+)")
+
+
+def display_case(text: str) -> str:
+    """A coded value as a table row label: upper-case controlled terms in sentence case
+    ("NOT HISPANIC OR LATINO" -> "Not Hispanic or Latino", "TRIPLE NEGATIVE" -> "Triple
+    negative"), keeping acronyms and codes (HER2, HR+, ECOG, CR/PR, UK), roman numerals (stage
+    IV) and words with digits or signs, proper nouns of CDISC race and ethnicity terms, and
+    units ("MG/M2" -> "mg/m²"). Text with any lower-case letter is already cased (MedDRA terms,
+    free text) and is returned as it is."""
+    if text != text.upper():
+        return text
+    parts = WORD_BREAKS.split(text)
+    first = True
+    for index, part in enumerate(parts):
+        if not any(c.isalpha() for c in part) or WORD_BREAKS.fullmatch(part):
+            continue
+        parts[index] = _display_word(part, first)
+        first = False
+    return "".join(parts)
+
+
+def _display_word(word: str, first: bool) -> str:
+    if word in UNIT_WORDS:
+        return UNIT_WORDS[word]
+    if word in KEPT_WORDS or ROMAN_NUMERAL.fullmatch(word) or not word.isalpha():
+        return word
+    if word in PROPER_WORDS:
+        return PROPER_WORDS[word]
+    return word.capitalize() if first else word.lower()
 
 
 def groups(ard: pd.DataFrame, analysis_id: str) -> list[str]:
@@ -135,8 +210,34 @@ def ordered(ard: pd.DataFrame, analysis: str, group: str, prefix: str = "") -> l
     return rows.sort_values(["stat_value", "variable"], kind="stable")["variable"].tolist()
 
 
+# A unit's power written as a digit after a length unit ("mg/m2", "m2", "mm3"): how SDTM and
+# arm names spell what a report prints with a superscript.
+UNIT_POWER = re.compile(r"(?<![A-Za-z0-9])(c?m|mm|km)([23])(?![A-Za-z0-9])")
+SUPERSCRIPTS = {"2": "²", "3": "³"}
+
+
+def display_units(text: str) -> str:
+    """A label with its units typeset: "Irinotecan 180 mg/m2" -> "Irinotecan 180 mg/m²",
+    "BSA (m2)" -> "BSA (m²)"; the one display of units in every table, listing and figure
+    label (data values in listings keep their raw text)."""
+    return UNIT_POWER.sub(lambda m: m.group(1) + SUPERSCRIPTS[m.group(2)], text)
+
+
 def columns_with_n(names: list[str], totals: dict[str, float | None]) -> list[str]:
-    return [f"{g} (N={int(totals[g] or 0)})" for g in names]
+    """Column headers of groups: "<group> (N=<n>)", units typeset."""
+    return [display_units(f"{g} (N={int(totals[g] or 0)})") for g in names]
+
+
+def spanning_columns(
+    names: list[str], totals: dict[str, float | None], parts: list[str]
+) -> tuple[list[str], list[tuple[str, int]]]:
+    """Columns of a table with several columns per group (e.g. any grade and grade ≥ 3): the
+    ``parts`` under each group, and the spanning header row of the groups with their N
+    (:class:`Table` ``spans``). One part needs no spanning row: the groups are the columns."""
+    headers = columns_with_n(names, totals)
+    if len(parts) <= 1:
+        return headers, []
+    return [part for _ in headers for part in parts], [(h, len(parts)) for h in headers]
 
 
 def empty_table(tlf_id: str, population: str, note: str, title: str | None = None) -> Table:

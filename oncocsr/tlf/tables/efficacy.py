@@ -1,5 +1,5 @@
-"""Tables 14.2.1 to 14.2.7: response, subgroups, disease control and the Kaplan-Meier summaries,
-from the ARD rows of oncocsr.endpoints and oncocsr.subgroups."""
+"""Tables 14.2.1 to 14.2.3: response, subgroups and disease control, from the ARD rows of
+oncocsr.endpoints and oncocsr.subgroups (the Kaplan-Meier tables are in survival.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from oncocsr.tlf.tables.common import (
     Table,
     columns_with_n,
     empty_table,
+    fmt_ci,
     fmt_estimate_ci,
     fmt_n_pct,
     fmt_number,
@@ -23,7 +24,9 @@ from oncocsr.tlf.tables.common import (
     level_label,
     not_collected_note,
     optional,
+    spanning_columns,
 )
+from oncocsr.tlf.tables.hypothesis import decision_cell, primary_conclusion
 
 BOR_LABELS = {
     "CR": "Complete response (CR)",
@@ -42,8 +45,7 @@ def _level(settings: dict) -> str:
 
 def _ci_cells(value, analysis: str, variable: str, names: list[str]) -> list[str]:
     return [
-        f"{fmt_number(100 * value(analysis, g, variable, 'lcl'))}, "
-        f"{fmt_number(100 * value(analysis, g, variable, 'ucl'))}"
+        fmt_ci(100 * value(analysis, g, variable, "lcl"), 100 * value(analysis, g, variable, "ucl"))
         for g in names
     ]
 
@@ -124,7 +126,9 @@ def _set_table(ard, value, tlf_id: str, analysis: str, variable: str, population
 
 
 def response_table(ard: pd.DataFrame, settings: dict) -> list[Table]:
-    """Table 14.2.1, one table per analysis set (FAS, then efficacy-evaluable)."""
+    """Table 14.2.1, one table per analysis set (FAS, then efficacy-evaluable); the first
+    concludes the primary hypothesis (SAP section 7: responders against r, the stage-1 decision,
+    naive and design-adjusted inference side by side)."""
     value = ResultLookup(ard)
     design = settings.get("design")
     level = _level(settings)
@@ -160,6 +164,13 @@ def response_table(ard: pd.DataFrame, settings: dict) -> list[Table]:
         if tested:
             table.rows += simon_rows(value, names, level)
         if population == "FAS":
+            table.footnotes += [
+                f"{g}: {primary_conclusion(value, g, design, level)}"
+                if len(names) > 1
+                else primary_conclusion(value, g, design, level)
+                for g in names
+                if not design or value.has("SIMON-FAS", g, "CRSP", "n")
+            ]
             table.footnotes += _design_footnotes(settings, tested)
         table.footnotes.append(_response_footnote(settings))
     return tables
@@ -180,7 +191,7 @@ def simon_rows(value, names: list[str], level: str = "95%") -> list[dict]:
         return f"r1/n1 = {first}; r/n = {stat(g, 'r'):.0f}/{stat(g, 'n'):.0f}"
 
     def look(g: str) -> str:
-        decision = "continue" if stat(g, "continue") else "stop"
+        decision = "continue" if stat(g, "stage1_continue") else "stop"
         return f"{stat(g, 'stage1_responders'):.0f} ({decision})"
 
     def estimate(g: str) -> str:
@@ -200,87 +211,18 @@ def simon_rows(value, names: list[str], level: str = "95%") -> list[dict]:
             "cells": cells(look),
         },
         {
-            "label": "Two-stage p-value (stagewise ordering)",
+            "label": "Primary hypothesis: responders against r (decision)",
+            "cells": cells(lambda g: decision_cell(value, g)),
+        },
+        {
+            "label": "Design-adjusted two-stage p-value (Koyama-Chen stagewise ordering)",
             "cells": cells(lambda g: fmt_p(stat(g, "p_value"))),
         },
-        {"label": f"Median-unbiased ORR, % ({level} CI)", "cells": cells(estimate)},
-    ]
-
-
-def km_table(
-    ard: pd.DataFrame, paramcd: str, tlf_id: str, settings: dict, population: str = "FAS"
-) -> Table:
-    """Kaplan-Meier summary (tables 14.2.4 to 14.2.7); times in months from the reference
-    start."""
-    value = ResultLookup(ard)
-    analysis = f"KM-{paramcd}"
-    names = groups(ard, analysis)
-    if not names:
-        return empty_table(tlf_id, POPULATION_NAMES[population], "No subject to analyse.")
-    level = _level(settings)
-    totals = {g: value(analysis, g, "AVAL", "N") for g in names}
-    table = Table(
-        tlf_id=tlf_id,
-        title=TITLES[tlf_id],
-        population=POPULATION_NAMES[population],
-        columns=columns_with_n(names, totals),
-    )
-
-    def cells(function) -> list[str]:
-        return [function(g) for g in names]
-
-    table.rows += [
         {
-            "label": "Events, n (%)",
-            "cells": cells(lambda g: fmt_n_pct(value(analysis, g, "AVAL", "events"), totals[g])),
+            "label": f"Design-adjusted median-unbiased ORR, % ({level} CI)",
+            "cells": cells(estimate),
         },
-        {
-            "label": "Censored, n (%)",
-            "cells": cells(lambda g: fmt_n_pct(value(analysis, g, "AVAL", "censored"), totals[g])),
-        },
-        {"label": "Time to event (months)", "cells": [], "heading": True},
     ]
-    for stat, label in (
-        ("median", f"Median ({level} CI)"),
-        ("q25", f"25th percentile ({level} CI)"),
-        ("q75", f"75th percentile ({level} CI)"),
-    ):
-        table.rows.append(
-            {
-                "label": label,
-                "cells": cells(
-                    lambda g, s=stat: fmt_estimate_ci(
-                        value(analysis, g, "AVAL", s),
-                        value(analysis, g, "AVAL", f"{s}_lcl"),
-                        value(analysis, g, "AVAL", f"{s}_ucl"),
-                    )
-                ),
-            }
-        )
-    table.rows.append({"label": f"Event-free rate, % ({level} CI)", "cells": [], "heading": True})
-    for landmark in settings["km"]["landmarks_months"]:
-        t = f"{landmark:g}"
-
-        def rate(g, t=t):
-            values = [
-                optional(value, analysis, g, "AVAL", f"surv_{t}m{s}") for s in ("", "_lcl", "_ucl")
-            ]
-            return fmt_estimate_ci(*(None if v is None else 100 * v for v in values))
-
-        table.rows.append({"label": f"At {t} months", "cells": cells(rate)})
-    table.rows.append(
-        {
-            "label": "Median follow-up, months (reverse Kaplan-Meier)",
-            "cells": cells(lambda g: fmt_number(value(analysis, g, "AVAL", "followup_median"))),
-        }
-    )
-    day1 = REFERENCE_DAY[settings["reference_start"]]
-    table.footnotes.append(
-        f"Time from {day1} (day 1). Kaplan-Meier estimates; confidence intervals for quantiles by "
-        "Brookmeyer-Crowley on the log-log scale, for rates by the log-log transformation; NE: "
-        "not estimable."
-    )
-    return table
 
 
 def dcr_tables(ard: pd.DataFrame, settings: dict) -> list[Table]:
@@ -311,38 +253,6 @@ def dcr_tables(ard: pd.DataFrame, settings: dict) -> list[Table]:
                 "primary endpoint (SAP section 6); it is descriptive for disease control."
             )
     return tables
-
-
-def dor_table(ard: pd.DataFrame, settings: dict) -> Table:
-    """Table 14.2.4: Kaplan-Meier summary of duration of response (analysis KM-DOR), among the
-    confirmed responders of the full analysis set; a note when nobody responded."""
-    population = "Confirmed responders in the full analysis set"
-    if ard["analysis_id"].eq("KM-DOR").any():
-        table = km_table(ard, "DOR", "14.2.4", settings)
-        table.population = population
-        table.footnotes.insert(
-            0,
-            "Duration of response: from the first confirmed CR or PR to progression or death, "
-            "with the censoring rules of progression-free survival.",
-        )
-        return table
-    return empty_table(
-        "14.2.4",
-        population,
-        "No subject had a confirmed response: duration of response is not estimated.",
-    )
-
-
-def pfs2_table(ard: pd.DataFrame, settings: dict) -> Table:
-    """Table 14.2.6: the PFS2 sensitivity analysis (analysis KM-PFS2), with its definition."""
-    table = km_table(ard, "PFS2", "14.2.6", settings)
-    table.footnotes.insert(
-        0,
-        "PFS2 (sensitivity analysis, FDA 2018 guidance): events are radiological progression "
-        f"({settings['response']['criterion']}) and death only; clinical progression is not an "
-        "event; censoring as for progression-free survival (SAP section 5).",
-    )
-    return table
 
 
 def _level_order(levels: list[str], defined: list[str]) -> list[str]:
@@ -383,19 +293,18 @@ def subgroup_table(ard: pd.DataFrame, settings: dict, names: list[str] | None = 
     if not names:
         return empty_table("14.2.2", POPULATION_NAMES["FAS"], "No subgroup has subjects.")
     level = _level(settings)
+    # Each group's three columns under its name and full analysis set N.
+    columns, spans = spanning_columns(
+        names,
+        {g: optional(value, "ORR-FAS", g, "CRSP", "N") for g in names},
+        ["Responders / N (%)", f"ORR {level} CI, %", f"Median PFS, months ({level} CI)"],
+    )
     table = Table(
         tlf_id="14.2.2",
         title=TITLES["14.2.2"],
         population=f"{POPULATION_NAMES['FAS']}, {names[0]}" if several else POPULATION_NAMES["FAS"],
-        columns=[
-            column
-            for g in names
-            for column in (
-                f"{g}: responders / N (%)",
-                f"{g}: ORR {level} CI, %",
-                f"{g}: median PFS, months ({level} CI)",
-            )
-        ],
+        columns=columns,
+        spans=spans,
     )
     subset = ard[ard["analysis_id"] == analysis]
     by_group = {g: set(subset.loc[subset["group"] == g, "variable"]) for g in names}
@@ -415,7 +324,7 @@ def subgroup_table(ard: pd.DataFrame, settings: dict, names: list[str] | None = 
             ]
             out += [
                 f"{int(n)} / {int(total)} ({fmt_number(100 * n / total)})",
-                f"{fmt_number(100 * lcl)}, {fmt_number(100 * ucl)}",
+                fmt_ci(100 * lcl, 100 * ucl),
                 fmt_estimate_ci(*median),
             ]
         return out

@@ -5,19 +5,23 @@ from __future__ import annotations
 import pandas as pd
 
 from oncocsr.ard import ResultLookup
-from oncocsr.safety import OVERVIEW, special_interest
+from oncocsr.safety import ACTION_ITEMS, OVERVIEW, special_interest
 from oncocsr.tlf.tables.common import (
     NOT_COLLECTED,
     POPULATION_NAMES,
     TITLES,
     Table,
     columns_with_n,
+    display_units,
     empty_table,
     fmt_continuous_rows,
     fmt_n_pct,
     groups,
     not_collected_note,
+    not_collected_row,
+    spanning_columns,
 )
+from oncocsr.tlf.tables.deaths import deaths_table, discontinuation_note, dose_change_notes
 
 # Table 14.3.4 sections: heading, the TEAE-OVERVIEW variable of its "any" row and that row's
 # label, the SOC/PT analysis prefix.
@@ -38,7 +42,7 @@ GRADED = {"GRADE3"}
 def exposure_display(settings: dict) -> dict[str, tuple[str, int]]:
     """Exposure parameters: label (with the study's dose unit) and the decimals of the data
     (summaries show one more)."""
-    unit = settings["exposure"]["dose_unit"]
+    unit = display_units(settings["exposure"]["dose_unit"])
     per = "day" if settings["exposure"]["model"] == "continuous" else "week"
     return {
         "NCYCLE": ("Number of cycles started", 0),
@@ -129,6 +133,7 @@ def exposure_table(ard: pd.DataFrame, settings: dict) -> Table:
             "dose below the one before; a delay, a cycle starting more than "
             f"{exposure['delay_tolerance_days']} days later than due."
         )
+    table.footnotes += dose_change_notes(ard, names, "table 14.3.2, overview of TEAEs")
     return table
 
 
@@ -137,16 +142,14 @@ def _safety_frame(ard: pd.DataFrame, tlf_id: str, columns_per_group: list[str], 
     value = ResultLookup(ard)
     names = groups(ard, "SAFETY-N")
     totals = {g: value("SAFETY-N", g, "SAFFL", "N") for g in names}
-    headers = columns_with_n(names, totals)
-    columns = [
-        f"{header}: {part}" if part else header for header in headers for part in columns_per_group
-    ]
+    columns, spans = spanning_columns(names, totals, columns_per_group)
     table = Table(
         tlf_id=tlf_id,
         title=TITLES[tlf_id],
         population=POPULATION_NAMES["SAF"],
         columns=columns,
         footnotes=[_safety_footnote(settings)],
+        spans=spans,
     )
     if not value.collected("GRADE"):
         table.footnotes.append(not_collected_note(value, "GRADE", "AE grade"))
@@ -163,18 +166,23 @@ def teae_overview_table(ard: pd.DataFrame, settings: dict) -> Table:
     """Table 14.3.2: subjects with TEAEs of each kind (analysis TEAE-OVERVIEW)."""
     value, names, totals, table = _safety_frame(ard, "14.3.2", [""], settings)
     graded = value.collected("GRADE")
+    acted = value.collected("AEACN")
     table.rows += [
         {
             "label": label,
             "cells": [
                 NOT_COLLECTED
-                if key in GRADED and not graded
+                if (key in GRADED and not graded) or (key in ACTION_ITEMS and not acted)
                 else fmt_n_pct(value("TEAE-OVERVIEW", g, key, "n"), totals[g])
                 for g in names
             ],
         }
         for key, (label, _) in OVERVIEW.items()
     ]
+    if not acted:
+        table.footnotes.append(not_collected_note(value, "AEACN", "AE action taken"))
+    table.footnotes += discontinuation_note(ard, names, "table 14.1.1, subject disposition")
+    table.footnotes += dose_change_notes(ard, names, "table 14.3.1, extent of exposure")
     return table
 
 
@@ -272,6 +280,10 @@ def serious_table(ard: pd.DataFrame, settings: dict) -> Table:
                 }
             )
         counts = {g: value("TEAE-OVERVIEW", g, overview, "n") for g in names}
+        if overview in ACTION_ITEMS and not value.collected("AEACN"):
+            table.rows.append(not_collected_row(any_label, names))
+            table.footnotes.append(not_collected_note(value, "AEACN", "AE action taken"))
+            continue
         table.rows.append(
             {"label": any_label, "cells": [fmt_n_pct(counts[g], totals[g]) for g in names]}
         )
@@ -281,6 +293,12 @@ def serious_table(ard: pd.DataFrame, settings: dict) -> Table:
             raise KeyError(f"no ARD rows of {prefix}-SOC although subjects had such TEAEs")
         table.rows += terms
     return table
+
+
+def serious_tables(ard: pd.DataFrame, settings: dict) -> list[Table]:
+    """Table 14.3.4 (SAP section 7): serious TEAEs, TEAEs leading to discontinuation and fatal
+    TEAEs by SOC and PT, then the deaths by time from the last dose and cause."""
+    return [serious_table(ard, settings), deaths_table(ard, settings)]
 
 
 def aesi_table(ard: pd.DataFrame, settings: dict) -> Table:
