@@ -31,7 +31,6 @@ from oncocsr.tlf.tables.common import (
     fmt_p,
     groups,
     level_label,
-    sentence_case,
 )
 from oncocsr.tlf.tables.efficacy import (
     dcr_tables,
@@ -62,7 +61,6 @@ __all__ = [
     "groups",
     "level_label",
     "number_outputs",
-    "sentence_case",
     "subgroup_levels",
     "tables_for",
 ]

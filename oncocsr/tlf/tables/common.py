@@ -119,15 +119,11 @@ def fmt_p(value: float | None) -> str:
 
 
 def level_label(variable: str, level: str) -> str:
-    """How an ADSL level reads in a table (e.g. "Y" -> "Yes", ">=50" -> "≥50")."""
+    """How an ADSL level reads in a table (e.g. "Y" -> "Yes", ">=50" -> "≥50", "TRIPLE
+    NEGATIVE" -> "Triple negative")."""
     if variable == "SEX":
         return SEX_LABELS.get(level, level)
-    return LEVEL_LABELS.get(level, level).replace(">=", "≥").replace("<=", "≤")
-
-
-def sentence_case(text: str) -> str:
-    """Controlled terms such as "LOST TO FOLLOW-UP" as "Lost to follow-up"."""
-    return text[:1] + text[1:].lower() if text.isupper() else text
+    return display_case(LEVEL_LABELS.get(level, level)).replace(">=", "≥").replace("<=", "≤")
 
 
 # Display case (``display_case``): words of controlled terms kept as written (acronyms and

@@ -19,7 +19,6 @@ from oncocsr.tlf.tables.common import (
     fmt_n_pct,
     groups,
     not_collected_row,
-    sentence_case,
 )
 
 DEATHS_TITLE = "Deaths by time from the last dose and cause of death"
@@ -64,7 +63,7 @@ def discontinuation_note(ard: pd.DataFrame, names: list[str], other: str) -> lis
             }
         )
         detail = "; ".join(
-            f"{sentence_case(reason)}: {_subjects(value, names, prefix + reason)[1]}"
+            f"{display_case(reason)}: {_subjects(value, names, prefix + reason)[1]}"
             for reason in reasons
             if all(value.has(ANALYSIS, g, prefix + reason, "n") for g in names)
         )
