@@ -367,3 +367,17 @@ def rule_graph(wildcards):
         for rule in sorted(workflow.rules, key=attrgetter("name"))
         if rule.name != "all"
     ]
+
+
+def checks_findings(wildcards):
+    """results/{cut}/checks/ of every checked domain, the cross-domain and the ADaM checks"""
+    return expand(
+        "results/{cut}/checks/{name}.json",
+        cut=wildcards.cut,
+        name=[*checked_domains(wildcards.cut), "cross", "adam"],
+    )
+
+
+def delivered_domains(wildcards):
+    """SDTM domains of the cut's snapshot (the CSR says what was not collected)"""
+    return sorted(domain.upper() for domain in snapshot_files(wildcards.cut))

@@ -1,17 +1,3 @@
-def checks_findings(wildcards):
-    """results/{cut}/checks/ of every checked domain, the cross-domain and the ADaM checks"""
-    return expand(
-        "results/{cut}/checks/{name}.json",
-        cut=wildcards.cut,
-        name=[*checked_domains(wildcards.cut), "cross", "adam"],
-    )
-
-
-def delivered_domains(wildcards):
-    """SDTM domains of the cut's snapshot (the CSR says what was not collected)"""
-    return sorted(domain.upper() for domain in snapshot_files(wildcards.cut))
-
-
 # The audit annex of section 16.1: how the cut's report was built. Its own PDF, so that the
 # CSR's body holds the study and the annex the pipeline; the CSR cites its sha256.
 rule audit_annex:

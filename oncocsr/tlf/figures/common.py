@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.colors import to_rgba_array
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from oncocsr.fonts import CJK_FONT
@@ -58,6 +59,21 @@ RESPONSES = {
 # Above this many subjects the per-subject layer is a raster image of this resolution.
 RASTER_ABOVE = 1000
 RASTER_DPI = 150
+
+
+def marker_handle(marker: str, face: str, label: str) -> Line2D:
+    """A legend entry for an event marker (outlined in black, as the markers are drawn)."""
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=marker,
+        markersize=5,
+        markerfacecolor=face,
+        markeredgecolor="black",
+        markeredgewidth=0.7,
+        label=label,
+    )
 
 
 def _response(adrs: pd.DataFrame, subjects) -> pd.Series:

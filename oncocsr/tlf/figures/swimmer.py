@@ -11,7 +11,14 @@ from matplotlib.lines import Line2D
 from matplotlib.path import Path
 
 from oncocsr.dates import DAYS_PER_MONTH
-from oncocsr.tlf.figures.common import STYLE, _colours, _response, _response_legend, to_svg
+from oncocsr.tlf.figures.common import (
+    STYLE,
+    _colours,
+    _response,
+    _response_legend,
+    marker_handle,
+    to_svg,
+)
 
 # The swimmer plot shows every FAS subject up to this many, else confirmed responders only.
 SWIMMER_MAX = 60
@@ -141,19 +148,7 @@ def _swimmer(adsl: pd.DataFrame, adrs: pd.DataFrame, adtte: pd.DataFrame, arm=No
                 zorder=3,
                 gid=column,
             )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker=marker,
-                    markersize=5,
-                    markerfacecolor=face,
-                    markeredgecolor="black",
-                    markeredgewidth=0.7,
-                    label=label,
-                )
-            )
+            handles.append(marker_handle(marker, face, label))
     ongoing = frame["ongoing"].to_numpy()
     if ongoing.any():
         # The arrow starts just right of the bar end.

@@ -18,6 +18,7 @@ from oncocsr.tlf.figures.common import (
     _colours,
     _response,
     _response_legend,
+    marker_handle,
     to_svg,
 )
 from oncocsr.tlf.tables.common import REFERENCE_DAY, display_units
@@ -123,17 +124,7 @@ def _waterfall(adtr: pd.DataFrame, adrs: pd.DataFrame, arm: str | None = None) -
 def _progression_legend(figure: plt.Figure, marked: set, collected: set) -> None:
     """Legend of the progression markers drawn, and of the components not collected."""
     handles = [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker=marker,
-            markersize=5,
-            markerfacecolor=face,
-            markeredgecolor="black",
-            markeredgewidth=0.7,
-            label=label,
-        )
+        marker_handle(marker, face, label)
         for code, (marker, face, label) in PD_MARKERS.items()
         if code in marked
     ]
