@@ -79,6 +79,17 @@ def spec_file(domain: str, repo: str | Path) -> str | None:
     return os.path.relpath(path) if path.is_file() else None
 
 
+def config_source(files: list[str | Path]) -> str:
+    """The study config files as a finding names them: relative to the working directory, or
+    by file name for one outside it, so that a rebuild in another folder gives the same bytes;
+    config/config.yaml when no --configfile was given."""
+    names = []
+    for file in files:
+        relative = os.path.relpath(Path(file).resolve())
+        names.append(Path(file).name if relative.startswith("..") else relative)
+    return ", ".join(names) or "config/config.yaml"
+
+
 @functools.cache
 def imported_modules(path: str, repo: str) -> frozenset[str]:
     """Repository paths of the ``oncocsr`` modules (and their packages) one Python file imports

@@ -15,6 +15,7 @@ from oncocsr.runlock import RUN_ENV, RUN_LOCK, RunLockError, hold_run_lock
 from oncocsr.workflow import (
     SnapshotError,
     check_required_domains,
+    config_source,
     select_settings,
     set_aside_after_failure,
     snapshot_files,
@@ -215,3 +216,15 @@ def test_every_rule_runs_a_script_that_joins_the_run_first():
         assert re.match(r"from oncocsr\.joblog import .*\n\nnote = job_log\(snakemake\)\n", body), (
             script.name
         )
+
+
+def test_config_source_names_files_relative_to_the_working_directory(tmp_path, monkeypatch):
+    """A finding names the study config by a path that is the same in every folder the study is
+    built in: relative inside the working directory, the file name outside it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "studies").mkdir()
+    inside = tmp_path / "studies" / "study.yaml"
+    outside = tmp_path.parent / "elsewhere.yaml"
+    assert config_source([inside]) == "studies/study.yaml"
+    assert config_source([inside, outside]) == "studies/study.yaml, elsewhere.yaml"
+    assert config_source([]) == "config/config.yaml"
