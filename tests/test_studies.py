@@ -226,8 +226,9 @@ def test_three_arm_study_end_to_end(tmp_path):
     ard = pd.read_parquet(results / "ard" / "ard.parquet")
     arms = {"Irinotecan 180 mg/m2", "Irinotecan 120 mg/m2", "Placebo"}
     assert set(ard.loc[ard["analysis_id"] == "ORR-FAS", "group"]) == arms
-    # Study-level rows only: what was collected, and screening (a screen failure has no arm).
-    study_level = ard["analysis_id"].isin(["COLLECTED", "SCREENING"])
+    # Study-level rows only: what was collected, screening (a screen failure has no arm) and
+    # the conduct of the study (study period, centres).
+    study_level = ard["analysis_id"].isin(["COLLECTED", "SCREENING", "STUDY-CONDUCT"])
     assert "Total" not in set(ard.loc[~study_level, "group"])
     assert set(ard.loc[ard["analysis_id"] == "SCREENING", "group"]) == {"Total"}
     simon = set(ard.loc[ard["analysis_id"] == "SIMON-FAS", "group"])
