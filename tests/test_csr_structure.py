@@ -111,7 +111,7 @@ def test_the_conclusion_sentence_states_responders_against_r_and_both_inferences
         "to stage 2. 9 of 43 responded; more than r = 7 needed: H0 (ORR ≤ 10%) rejected."
     )
     # The naive exact inference of the ORR rows, then the design-adjusted one.
-    assert "Naive exact inference: ORR 20.9% (95% CI 10.0% to 36.0%), one-sided p = 0.024;" in text
+    assert "Naive exact inference: ORR 20.9% (95% CI 10.0, 36.0), one-sided p = 0.024;" in text
     assert "design-adjusted inference (Koyama-Chen stagewise ordering): median-unbiased" in text
     assert decision_cell(lookup(NINE), "Total") == "9 > r = 7: H0 rejected"
 

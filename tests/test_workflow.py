@@ -89,7 +89,7 @@ def test_synopsis_orr_is_the_ard_value(built):
         "stat_name"
     )
     text = " ".join(pdf_text(tmp / "results/primary/csr.pdf").split())
-    match = re.search(r"ORR (\d+\.\d)% \(95% CI (\d+\.\d)% to (\d+\.\d)%", text)
+    match = re.search(r"ORR (\d+\.\d)% \(95% CI (\d+\.\d), (\d+\.\d)\)", text)
     assert match, text[:2000]
     printed = [float(value) for value in match.groups()]
     expected = [round(100 * rows.loc[name, "stat_value"], 1) for name in ("estimate", "lcl", "ucl")]

@@ -16,7 +16,7 @@ from oncocsr.conduct import date_of_sas
 from oncocsr.hashing import inputs_sha256, sha256_file
 from oncocsr.report import environment, font_faces, write_pdf
 from oncocsr.tlf.listings import Listing
-from oncocsr.tlf.tables import Table, display_units, fmt_number, fmt_p, groups
+from oncocsr.tlf.tables import Table, display_units, fmt_ci_text, fmt_number, fmt_p, groups
 from oncocsr.tlf.tables.hypothesis import NO_TEST, hypothesis_decision_text, primary_conclusion
 
 # Characters of a sha256 that a footnote shows: enough to tell files apart at a glance; the full
@@ -139,6 +139,23 @@ class NarrativeNumbers:
         """A proportion (0 to 1) in the ARD, as a percentage."""
         number = self.value(analysis, variable, stat, group)
         return fmt_number(None if number is None else 100 * number, digits)
+
+    def ci(
+        self,
+        analysis: str,
+        variable: str,
+        level: str,
+        group: str | None = None,
+        percent: bool = False,
+        stats: tuple[str, str, str] = ("estimate", "lcl", "ucl"),
+        unit: str = "",
+    ) -> str:
+        """An estimate with its confidence interval in running text, in the one CI format of
+        the tables (fmt_ci_text: "20.9% (95% CI 10.0, 36.0)"); ``percent`` for proportions."""
+        scale = 100 if percent else 1
+        values = (self.value(analysis, variable, stat, group) for stat in stats)
+        estimate, lcl, ucl = (None if v is None else scale * v for v in values)
+        return fmt_ci_text(estimate, lcl, ucl, level, "%" if percent else unit)
 
     def p(self, analysis: str, variable: str, stat: str = "p_value", group: str | None = None):
         return fmt_p(self.value(analysis, variable, stat, group))

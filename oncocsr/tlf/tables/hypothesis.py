@@ -7,7 +7,7 @@ made here)."""
 from __future__ import annotations
 
 from oncocsr.ard import ResultLookup
-from oncocsr.tlf.tables.common import fmt_number, fmt_p
+from oncocsr.tlf.tables.common import fmt_ci_text, fmt_p
 
 NO_TEST = (
     "No primary hypothesis test is configured for this study (no design): response rates are "
@@ -71,10 +71,10 @@ def inference_text(value: ResultLookup, group: str, level: str) -> str:
 
     def rate(analysis: str) -> str:
         estimate, lcl, ucl = (
-            fmt_number(None if (v := value(analysis, group, "CRSP", k)) is None else 100 * v)
+            None if (v := value(analysis, group, "CRSP", k)) is None else 100 * v
             for k in ("estimate", "lcl", "ucl")
         )
-        return f"{estimate}% ({level} CI {lcl}% to {ucl}%)"
+        return fmt_ci_text(estimate, lcl, ucl, level, "%")
 
     return (
         f"Naive exact inference: ORR {rate('ORR-FAS')}, one-sided p = "
