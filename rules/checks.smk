@@ -34,7 +34,7 @@ rule cross_checks:
         ),
         # The study text the report prints, checked for characters no pinned font draws.
         study=STUDY.study["study"],
-        source=CONFIG_SOURCE,
+        source=CONFIG_NAME,
         code=code_hash("scripts/cross_checks.py"),
     script:
         "../scripts/cross_checks.py"

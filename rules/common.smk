@@ -19,7 +19,11 @@ min_version("9.0")
 REPO = Path(workflow.basedir)
 ENVIRONMENT = "../environment.yml"
 # The study config: config/config.yaml, or only the files given with --configfile (Snakefile).
-CONFIG_SOURCE = helpers.config_source(workflow.overwrite_configfiles)
+# Errors name the files as given; products name them relative to the working directory.
+CONFIG_SOURCE = (
+    ", ".join(map(str, workflow.overwrite_configfiles)) or "config/config.yaml"
+)
+CONFIG_NAME = helpers.config_source(workflow.overwrite_configfiles)
 try:
     STUDY = StudyConfig(config, source=CONFIG_SOURCE)
 except ConfigError as error:
